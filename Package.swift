@@ -1,0 +1,51 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings shared by every target, declared once.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Opossum",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Opossum", targets: ["Opossum"]),
+        .executable(name: "opossum", targets: ["opossum"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        .target(
+            name: "Opossum",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "opossum",
+            dependencies: [
+                "Opossum",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "opossum-crash-writer",
+            dependencies: ["Opossum"],
+            path: "Tests/CrashWriter",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OpossumTests",
+            dependencies: ["Opossum"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["Opossum"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,181 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The one place that calls into the C library for file I/O.
+///
+/// Each wrapper retries `EINTR`, turns `errno` into an ``EventStoreError`` that names
+/// the file involved, and is the only caller of its C function in the package.
+enum SystemCall {
+    /// Runs `body` until it stops failing with `EINTR`; a `-1` result becomes an error.
+    @inline(__always)
+    static func retryingInterrupts<T: BinaryInteger>(
+        _ what: String,
+        path: String,
+        _ body: () -> T
+    ) throws(EventStoreError) -> T {
+        while true {
+            let result = body()
+            if result != -1 { return result }
+            let code = errno
+            if code == EINTR { continue }
+            throw error(what, path: path, errno: code)
+        }
+    }
+
+    /// Builds the error for a failed call, in words a person can act on.
+    static func error(_ what: String, path: String, errno code: Int32) -> EventStoreError {
+        let reason: String
+        switch code {
+        case ENOSPC: reason = "the disk is full"
+        case EDQUOT: reason = "the disk quota is exhausted"
+        case EIO: reason = "the device reported an I/O error"
+        case EACCES, EPERM: reason = "permission denied"
+        case ENOENT: reason = "no such file or directory"
+        case EROFS: reason = "the file system is read-only"
+        default: reason = String(cString: strerror(code))
+        }
+        return EventStoreError(.io, "\(what) failed: \(reason)", path: path, errno: code)
+    }
+
+    /// Opens a file. The corresponding C function is `open(2)`.
+    static func open(_ path: String, _ flags: Int32, permissions: mode_t = 0o644) throws(EventStoreError) -> Int32 {
+        try retryingInterrupts("opening", path: path) { Glibc.open(path, flags | O_CLOEXEC, permissions) }
+    }
+
+    /// Closes a descriptor; errors are ignored because nothing can be retried. The C function is `close(2)`.
+    static func close(_ fd: Int32) {
+        _ = Glibc.close(fd)
+    }
+
+    /// Reads up to `count` bytes at `offset`, retrying short reads until EOF.
+    /// The corresponding C function is `pread(2)`.
+    static func pread(
+        _ fd: Int32,
+        into buffer: UnsafeMutableRawBufferPointer,
+        at offset: UInt64,
+        path: String
+    ) throws(EventStoreError) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let n = try retryingInterrupts("reading", path: path) {
+                Glibc.pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+            }
+            if n == 0 { break }
+            done += n
+        }
+        return done
+    }
+
+    /// Writes all of `bytes` at `offset`, continuing after short writes.
+    /// The corresponding C function is `pwrite(2)`.
+    static func pwrite(
+        _ fd: Int32,
+        _ bytes: UnsafeRawBufferPointer,
+        at offset: UInt64,
+        path: String
+    ) throws(EventStoreError) {
+        var done = 0
+        while done < bytes.count {
+            let n = try retryingInterrupts("writing", path: path) {
+                Glibc.pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
+            }
+            if n == 0 { throw EventStoreError(.io, "writing failed: the device accepted no bytes", path: path) }
+            done += n
+        }
+    }
+
+    /// Flushes a file's data (and the metadata needed to read it) to the device.
+    /// The corresponding C function is `fdatasync(2)`.
+    static func fdatasync(_ fd: Int32, path: String) throws(EventStoreError) {
+        // Never retried on a real error: after a failed flush the page cache may have
+        // dropped the dirty pages, so a second flush could "succeed" without the data.
+        _ = try retryingInterrupts("flushing to disk", path: path) { Glibc.fdatasync(fd) }
+    }
+
+    /// Flushes a file or directory with its metadata. The corresponding C function is `fsync(2)`.
+    static func fsync(_ fd: Int32, path: String) throws(EventStoreError) {
+        _ = try retryingInterrupts("flushing to disk", path: path) { Glibc.fsync(fd) }
+    }
+
+    /// Flushes a directory so that entries created or renamed in it survive a power cut.
+    static func fsyncDirectory(_ path: String) throws(EventStoreError) {
+        let fd = try open(path, O_RDONLY | O_DIRECTORY)
+        defer { close(fd) }
+        try fsync(fd, path: path)
+    }
+
+    /// Sets a file's length. The corresponding C function is `ftruncate(2)`.
+    static func ftruncate(_ fd: Int32, to length: UInt64, path: String) throws(EventStoreError) {
+        _ = try retryingInterrupts("truncating", path: path) { Glibc.ftruncate(fd, off_t(length)) }
+    }
+
+    /// Takes (blocking) or releases an advisory lock on a whole file. The C function is `flock(2)`.
+    static func lock(_ fd: Int32, _ operation: Int32, path: String) throws(EventStoreError) {
+        _ = try retryingInterrupts("locking", path: path) { () -> Int32 in
+            // `flock` is also a C struct; the explicit result type picks the function.
+            let result: Int32 = flock(fd, operation)
+            return result
+        }
+    }
+
+    /// The size of an open file. The corresponding C function is `fstat(2)`.
+    static func fileSize(_ fd: Int32, path: String) throws(EventStoreError) -> UInt64 {
+        var info = stat()
+        _ = try retryingInterrupts("reading the size of", path: path) { Glibc.fstat(fd, &info) }
+        return UInt64(info.st_size)
+    }
+
+    /// Whether something exists at `path`. The corresponding C function is `access(2)`.
+    static func exists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+
+    /// Creates a directory; an existing one is fine. The corresponding C function is `mkdir(2)`.
+    static func makeDirectory(_ path: String) throws(EventStoreError) {
+        if mkdir(path, 0o755) == 0 { return }
+        let code = errno
+        if code == EEXIST { return }
+        throw error("creating the directory", path: path, errno: code)
+    }
+
+    /// Creates a directory and any missing parents, like `mkdir -p`.
+    static func makeDirectories(_ path: String) throws(EventStoreError) {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            try makeDirectory(prefix)
+        }
+    }
+
+    /// Atomically replaces `destination` with `source`. The corresponding C function is `rename(2)`.
+    static func rename(_ source: String, to destination: String) throws(EventStoreError) {
+        _ = try retryingInterrupts("renaming to \(destination)", path: source) { Glibc.rename(source, destination) }
+    }
+
+    /// Removes a file; a missing one is fine. The corresponding C function is `unlink(2)`.
+    static func removeFile(_ path: String) throws(EventStoreError) {
+        if unlink(path) == 0 { return }
+        let code = errno
+        if code == ENOENT { return }
+        throw error("removing", path: path, errno: code)
+    }
+
+    /// The names in a directory, without `.` and `..`. The C functions are `opendir(3)`/`readdir(3)`.
+    static func listDirectory(_ path: String) throws(EventStoreError) -> [String] {
+        guard let dir = opendir(path) else { throw error("listing", path: path, errno: errno) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}

@@ -1,0 +1,205 @@
+import Foundation
+
+/// The persisted form of an ``EventIndex``: `Indices/index.checkpoint`.
+///
+/// A checkpoint is a cache, never the truth. It is written atomically (temporary
+/// file, rename) and ends in a CRC-32C over its bytes; on open it is used only
+/// if that checksum holds, it belongs to this store, and the log still has the line
+/// it says is the head. Anything less and the index is rebuilt from the segments.
+/// Events committed after the checkpoint are read from the log tail.
+///
+/// Layout (little-endian): magic `OPOSSUMX`, version u32, store id (16 bytes), head
+/// u64; segment count u32, then per segment first position u64, committed end u64,
+/// offset count u32 and the offsets (u32 each); type count u32, then per type name
+/// length u32, name bytes, position count u32 and the positions (u64 each); the tags
+/// likewise, each named by its `key:value` bytes; finally the CRC-32C (u32).
+enum IndexCheckpoint {
+    private static let magic = Array("OPOSSUMX".utf8)
+    private static let version: UInt32 = 1
+
+    /// Writes `index` for the store `storeId`.
+    static func write(_ index: EventIndex, storeId: UUID, layout: StoreLayout) throws(EventStoreError) {
+        try SystemCall.makeDirectory(layout.indicesDirectory)
+        // Not flushed: a checkpoint lost or torn by a power cut fails its checksum
+        // and is rebuilt from the log, so it never needs to cost a flush.
+        try OpenFile.writeAtomically(encode(index, storeId: storeId), to: layout.checkpointFile,
+            directory: layout.indicesDirectory, durable: false)
+    }
+
+    /// The checkpointed index, if there is a valid one that agrees with the log.
+    static func load(storeId: UUID, layout: StoreLayout, files: SegmentFiles) -> EventIndex? {
+        guard SystemCall.exists(layout.checkpointFile),
+            let bytes = try? OpenFile.readAll(layout.checkpointFile),
+            let index = decode(bytes, storeId: storeId),
+            agreesWithLog(index, files: files)
+        else { return nil }
+        return index
+    }
+
+    static func encode(_ index: EventIndex, storeId: UUID) -> [UInt8] {
+        var out = BinaryWriter()
+        out.bytes.append(contentsOf: magic)
+        out.append(version)
+        withUnsafeBytes(of: storeId.uuid) { out.bytes.append(contentsOf: $0) }
+        out.append(index.head)
+        out.append(UInt32(index.segments.count))
+        for segment in index.segments {
+            out.append(segment.firstPosition)
+            out.append(segment.end)
+            out.append(UInt32(segment.offsets.count))
+            for chunk in segment.offsets.chunks {
+                chunk.withUnsafeBytes { out.bytes.append(contentsOf: $0) }
+            }
+        }
+        out.append(UInt32(index.types.count))
+        for (type, positions) in index.types {
+            out.appendBytes(Array(type.text.utf8))
+            out.appendPositions(positions)
+        }
+        out.append(UInt32(index.tags.count))
+        for (tag, positions) in index.tags {
+            out.appendBytes(Array(tag.description.utf8))
+            out.appendPositions(positions)
+        }
+        out.append(out.bytes.withUnsafeBytes { CRC32C.checksum($0) })
+        return out.bytes
+    }
+
+    static func decode(_ bytes: [UInt8], storeId: UUID) -> EventIndex? {
+        bytes.withUnsafeBytes { raw -> EventIndex? in
+            guard raw.count >= magic.count + 4 + 16 + 8 + 4,
+                raw.loadUnaligned(fromByteOffset: raw.count - 4, as: UInt32.self).littleEndian
+                    == CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[..<(raw.count - 4)]))
+            else { return nil }
+            var input = BinaryReader(bytes: UnsafeRawBufferPointer(rebasing: raw[..<(raw.count - 4)]))
+            guard let header = input.bytes(magic.count), header.elementsEqual(magic),
+                input.uint32() == version, let id = input.bytes(16),
+                id.elementsEqual(withUnsafeBytes(of: storeId.uuid, Array.init))
+            else { return nil }
+            var index = EventIndex()
+            guard let head = input.uint64(), let segmentCount = input.uint32() else { return nil }
+            index.head = head
+            for _ in 0..<segmentCount {
+                guard let first = input.uint64(), let end = input.uint64(), let count = input.uint32() else {
+                    return nil
+                }
+                var segment = SegmentEntry(firstPosition: first)
+                segment.end = end
+                for _ in 0..<count {
+                    guard let offset = input.uint32() else { return nil }
+                    segment.offsets.append(offset)
+                }
+                index.segments.append(segment)
+            }
+            guard let typeCount = input.uint32() else { return nil }
+            for _ in 0..<typeCount {
+                guard let name = input.lengthPrefixed(), let positions = input.positions(upTo: head) else { return nil }
+                index.types[ByteString(String(decoding: name, as: UTF8.self))] = positions
+            }
+            guard let tagCount = input.uint32() else { return nil }
+            for _ in 0..<tagCount {
+                guard let text = input.lengthPrefixed(), let positions = input.positions(upTo: head),
+                    let tag = try? Tag(parsing: String(decoding: text, as: UTF8.self))
+                else { return nil }
+                index.tags[tag] = positions
+            }
+            guard input.isAtEnd, isConsistent(index) else { return nil }
+            return index
+        }
+    }
+
+    /// Whether the segments are contiguous and add up to the head.
+    private static func isConsistent(_ index: EventIndex) -> Bool {
+        var next: UInt64 = 1
+        for segment in index.segments {
+            guard segment.firstPosition == next else { return false }
+            next = segment.endPosition
+        }
+        return next == index.head + 1
+    }
+
+    /// Whether the log still holds, where the checkpoint says, the line of its head.
+    private static func agreesWithLog(_ index: EventIndex, files: SegmentFiles) -> Bool {
+        guard index.head > 0 else { return true }
+        guard let location = index.table.location(of: index.head),
+            let file = try? files.file(firstPosition: index.segments[location.segment].firstPosition),
+            let size = try? file.size(), size >= index.segments[location.segment].end,
+            location.length > 1,
+            let line = try? file.read(count: location.length, at: location.offset),
+            line.count == location.length, line.last == 0x0A
+        else { return false }
+        return line.withUnsafeBytes { bytes in
+            let body = UnsafeRawBufferPointer(rebasing: bytes.dropLast())
+            guard SegmentLine.checksumIsValid(body), let decoded = try? SegmentLine.decode(body, payload: false) else {
+                return false
+            }
+            return decoded.position == index.head && decoded.framing.commitLast == index.head
+        }
+    }
+}
+
+/// Appends little-endian integers to a byte buffer.
+private struct BinaryWriter {
+    var bytes: [UInt8] = []
+
+    mutating func append(_ value: UInt32) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func append(_ value: UInt64) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func appendBytes(_ value: [UInt8]) {
+        append(UInt32(value.count))
+        bytes.append(contentsOf: value)
+    }
+
+    mutating func appendPositions(_ positions: ChunkedArray<UInt64>) {
+        append(UInt32(positions.count))
+        for chunk in positions.chunks {
+            for position in chunk { append(position) }
+        }
+    }
+}
+
+/// Reads little-endian integers from bytes, returning `nil` past the end.
+private struct BinaryReader {
+    let bytes: UnsafeRawBufferPointer
+    var offset = 0
+
+    var isAtEnd: Bool { offset == bytes.count }
+
+    mutating func bytes(_ count: Int) -> UnsafeRawBufferPointer? {
+        guard count >= 0, bytes.count - offset >= count else { return nil }
+        defer { offset += count }
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)])
+    }
+
+    mutating func uint32() -> UInt32? {
+        bytes(4).map { $0.loadUnaligned(as: UInt32.self).littleEndian }
+    }
+
+    mutating func uint64() -> UInt64? {
+        bytes(8).map { $0.loadUnaligned(as: UInt64.self).littleEndian }
+    }
+
+    mutating func lengthPrefixed() -> UnsafeRawBufferPointer? {
+        guard let count = uint32() else { return nil }
+        return bytes(Int(count))
+    }
+
+    /// A strictly increasing position list.
+    mutating func positions(upTo head: UInt64) -> ChunkedArray<UInt64>? {
+        guard let count = uint32(), let raw = bytes(Int(count) * 8) else { return nil }
+        var list = ChunkedArray<UInt64>()
+        var previous: UInt64 = 0
+        for index in 0..<Int(count) {
+            let position = raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self).littleEndian
+            guard position > previous, position <= head else { return nil }
+            list.append(position)
+            previous = position
+        }
+        return list
+    }
+}

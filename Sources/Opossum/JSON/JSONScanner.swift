@@ -1,0 +1,325 @@
+/// A forward-only JSON scanner over bytes, for the store's hot paths.
+///
+/// It reads the few shapes the store needs (objects with known keys, strings,
+/// unsigned integers) and can step over any value — validating it strictly against
+/// RFC 8259 — without building it. That is how a segment line's `data` is located
+/// without being decoded, and how an appended payload is checked for validity.
+struct JSONScanner: ~Copyable {
+    let bytes: UnsafeRawBufferPointer
+    /// The offset of the next unread byte.
+    var index: Int
+
+    /// The deepest nesting of arrays and objects accepted, so hostile input cannot exhaust memory.
+    static let maximumDepth = 512
+
+    init(_ bytes: UnsafeRawBufferPointer, at index: Int = 0) {
+        self.bytes = bytes
+        self.index = index
+    }
+
+    var isAtEnd: Bool { index >= bytes.count }
+
+    func fail(_ reason: String) -> JSONSyntaxError {
+        JSONSyntaxError(offset: index, reason: reason)
+    }
+
+    mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    /// The next non-whitespace byte, without consuming it.
+    mutating func peek() throws(JSONSyntaxError) -> UInt8 {
+        skipWhitespace()
+        guard index < bytes.count else { throw fail("unexpected end of text") }
+        return bytes[index]
+    }
+
+    /// Consumes `byte` (after whitespace) or fails.
+    mutating func expect(_ byte: UInt8) throws(JSONSyntaxError) {
+        guard try peek() == byte else {
+            throw fail("expected '\(Character(Unicode.Scalar(byte)))'")
+        }
+        index += 1
+    }
+
+    /// Consumes `byte` (after whitespace) if it is next.
+    mutating func consume(_ byte: UInt8) throws(JSONSyntaxError) -> Bool {
+        if try peek() == byte {
+            index += 1
+            return true
+        }
+        return false
+    }
+
+    /// Consumes the exact bytes of `literal` (no whitespace skipping) if they are next.
+    mutating func consumeLiteral(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard bytes.count - index >= count else { return false }
+        let start = literal.utf8Start
+        for offset in 0..<count where bytes[index + offset] != start[offset] {
+            return false
+        }
+        index += count
+        return true
+    }
+
+    // MARK: Strings
+
+    /// Reads a string and returns its decoded text.
+    mutating func readString() throws(JSONSyntaxError) -> String {
+        try expect(UInt8(ascii: "\""))
+        let start = index
+        // Fast path: no escapes, which is nearly every type, tag and id.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                index += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw fail("control character in string") }
+            index += 1
+        }
+        var decoded = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+        while true {
+            guard index < bytes.count else { throw fail("unterminated string") }
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                return String(decoding: decoded, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                try readEscape(into: &decoded)
+            case ..<0x20:
+                index -= 1
+                throw fail("control character in string")
+            default:
+                decoded.append(byte)
+            }
+        }
+    }
+
+    private mutating func readEscape(into decoded: inout [UInt8]) throws(JSONSyntaxError) {
+        guard index < bytes.count else { throw fail("unterminated escape") }
+        let byte = bytes[index]
+        index += 1
+        switch byte {
+        case UInt8(ascii: "\""): decoded.append(0x22)
+        case UInt8(ascii: "\\"): decoded.append(0x5C)
+        case UInt8(ascii: "/"): decoded.append(0x2F)
+        case UInt8(ascii: "b"): decoded.append(0x08)
+        case UInt8(ascii: "f"): decoded.append(0x0C)
+        case UInt8(ascii: "n"): decoded.append(0x0A)
+        case UInt8(ascii: "r"): decoded.append(0x0D)
+        case UInt8(ascii: "t"): decoded.append(0x09)
+        case UInt8(ascii: "u"):
+            var scalar = try readHex4()
+            if (0xD800...0xDBFF).contains(scalar) {
+                // A high surrogate must be followed by an escaped low surrogate.
+                guard consumeLiteral("\\u") else { throw fail("unpaired surrogate in string") }
+                let low = try readHex4()
+                guard (0xDC00...0xDFFF).contains(low) else { throw fail("unpaired surrogate in string") }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else if (0xDC00...0xDFFF).contains(scalar) {
+                throw fail("unpaired surrogate in string")
+            }
+            guard let unicode = Unicode.Scalar(scalar) else { throw fail("invalid Unicode escape") }
+            decoded.append(contentsOf: UTF8.encode(unicode)!)
+        default:
+            index -= 1
+            throw fail("invalid escape in string")
+        }
+    }
+
+    private mutating func readHex4() throws(JSONSyntaxError) -> UInt32 {
+        guard bytes.count - index >= 4 else { throw fail("truncated Unicode escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw fail("invalid hex digit in Unicode escape")
+            }
+            value = value << 4 | digit
+            index += 1
+        }
+        return value
+    }
+
+    /// Steps over a string, checking escapes, without decoding it.
+    private mutating func skipString() throws(JSONSyntaxError) {
+        index += 1  // the opening quote
+        var scratch: [UInt8] = []
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                return
+            case UInt8(ascii: "\\"):
+                scratch.removeAll(keepingCapacity: true)
+                try readEscape(into: &scratch)
+            case ..<0x20:
+                index -= 1
+                throw fail("control character in string")
+            default:
+                continue
+            }
+        }
+        throw fail("unterminated string")
+    }
+
+    // MARK: Numbers
+
+    /// Reads a non-negative integer that fits in 64 bits.
+    mutating func readUInt64() throws(JSONSyntaxError) -> UInt64 {
+        skipWhitespace()
+        let start = index
+        var value: UInt64 = 0
+        while index < bytes.count, case let byte = bytes[index], byte >= 0x30, byte <= 0x39 {
+            let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(UInt64(byte - 0x30))
+            if overflow1 || overflow2 { throw fail("number too large") }
+            value = sum
+            index += 1
+        }
+        if index == start { throw fail("expected a non-negative integer") }
+        if index - start > 1 && bytes[start] == 0x30 { throw fail("leading zero in number") }
+        return value
+    }
+
+    /// Steps over a number, checking RFC 8259's grammar.
+    private mutating func skipNumber() throws(JSONSyntaxError) {
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number") }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        } else {
+            while index < bytes.count && isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count && bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number: digit expected after '.'") }
+            while index < bytes.count && isDigit(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count && (bytes[index] | 0x20) == UInt8(ascii: "e") {
+            index += 1
+            if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) {
+                index += 1
+            }
+            guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number: exponent expected") }
+            while index < bytes.count && isDigit(bytes[index]) { index += 1 }
+        }
+    }
+
+    @inline(__always)
+    private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    // MARK: Any value
+
+    /// Steps over one complete value of any kind, validating it, and returns the
+    /// byte range it occupied.
+    mutating func skipValue() throws(JSONSyntaxError) -> Range<Int> {
+        skipWhitespace()
+        let start = index
+        // Containers are tracked on an explicit stack instead of by recursion, so
+        // deeply nested input cannot overflow the thread's stack.
+        var containers: [UInt8] = []
+        var expectingValue = true
+        while true {
+            if expectingValue {
+                let byte = try peek()
+                switch byte {
+                case UInt8(ascii: "{"):
+                    index += 1
+                    guard containers.count < Self.maximumDepth else { throw fail("nesting too deep") }
+                    if try consume(UInt8(ascii: "}")) {
+                        expectingValue = false
+                    } else {
+                        containers.append(byte)
+                        try readKeyAndColon()
+                        continue
+                    }
+                case UInt8(ascii: "["):
+                    index += 1
+                    guard containers.count < Self.maximumDepth else { throw fail("nesting too deep") }
+                    if try consume(UInt8(ascii: "]")) {
+                        expectingValue = false
+                    } else {
+                        containers.append(byte)
+                        continue
+                    }
+                case UInt8(ascii: "\""):
+                    try skipString()
+                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    try skipNumber()
+                case UInt8(ascii: "t"):
+                    guard consumeLiteral("true") else { throw fail("invalid literal") }
+                case UInt8(ascii: "f"):
+                    guard consumeLiteral("false") else { throw fail("invalid literal") }
+                case UInt8(ascii: "n"):
+                    guard consumeLiteral("null") else { throw fail("invalid literal") }
+                default:
+                    throw fail("unexpected character where a value should start")
+                }
+                expectingValue = false
+            }
+            // After a value: close containers or move to the next element.
+            guard let open = containers.last else { return start..<index }
+            let close = open == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            if try consume(UInt8(ascii: ",")) {
+                if open == UInt8(ascii: "{") { try readKeyAndColon() }
+                expectingValue = true
+            } else if try consume(close) {
+                containers.removeLast()
+            } else {
+                throw fail(open == UInt8(ascii: "{") ? "expected ',' or '}'" : "expected ',' or ']'")
+            }
+        }
+    }
+
+    private mutating func readKeyAndColon() throws(JSONSyntaxError) {
+        guard try peek() == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+        try skipString()
+        try expect(UInt8(ascii: ":"))
+    }
+}
+
+extension JSONScanner {
+    /// Checks that `bytes` hold exactly one JSON value (surrounded by optional
+    /// whitespace) in valid UTF-8.
+    static func validate(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) {
+        var scanner = JSONScanner(bytes)
+        _ = try scanner.skipValue()
+        scanner.skipWhitespace()
+        guard scanner.isAtEnd else { throw scanner.fail("unexpected text after the JSON value") }
+        try validateUTF8(bytes)
+    }
+
+    /// Checks that `bytes` are well-formed UTF-8.
+    static func validateUTF8(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) {
+        var offset = 0
+        // ASCII is by far the common case; only decode when a high byte appears.
+        while offset < bytes.count && bytes[offset] < 0x80 { offset += 1 }
+        if offset == bytes.count { return }
+        var decoder = UTF8()
+        var iterator = bytes[offset...].makeIterator()
+        var position = offset
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): position += UTF8.width(scalar)
+            case .emptyInput: return
+            case .error: throw JSONSyntaxError(offset: position, reason: "invalid UTF-8")
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+/// The place of an event in one store's log.
+///
+/// Positions start at 1, increase strictly, and are dense within a single store:
+/// the *n*-th event ever committed has position *n*. They are local to a store —
+/// the same event copied to another store gets that store's next position.
+public struct Position: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The position as an unsigned integer.
+    public var rawValue: UInt64
+
+    /// Creates a position from its integer value.
+    public init(rawValue: UInt64) {
+        self.rawValue = rawValue
+    }
+
+    /// Creates a position from its integer value.
+    public init(_ rawValue: UInt64) {
+        self.rawValue = rawValue
+    }
+
+    /// The position before the first event; a store whose head is `zero` is empty.
+    public static let zero = Position(0)
+
+    /// The position right after this one.
+    public var next: Position { Position(rawValue + 1) }
+
+    public static func < (lhs: Position, rhs: Position) -> Bool {
+        lhs.rawValue < rhs.rawValue
+    }
+
+    public var description: String { String(rawValue) }
+}
+
+extension Position: ExpressibleByIntegerLiteral {
+    /// Creates a position from an integer literal, as in `after: 42`.
+    public init(integerLiteral value: UInt64) {
+        self.rawValue = value
+    }
+}
+
+extension Position: Codable {
+    /// Decodes a position from a bare JSON number.
+    public init(from decoder: any Decoder) throws {
+        self.rawValue = try decoder.singleValueContainer().decode(UInt64.self)
+    }
+
+    /// Encodes a position as a bare JSON number.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+
+/// Reads the events of one query, a chunk at a time, on an I/O thread.
+///
+/// The matching positions come from a cursor over a snapshot of the index, so a
+/// read sees the committed prefix as of its start and holds only one chunk of
+/// events in memory. Lines that lie next to each other on disk are fetched with
+/// one `pread`.
+final class EventReader: @unchecked Sendable {
+    /// The most bytes fetched with one `pread`.
+    private static let maximumRunBytes = 1 << 20
+
+    private let engine: StoreEngine
+    private let query: Query
+    private let options: ReadOptions
+    private var cursor: PositionCursor?
+    private var table = SegmentTable(segments: [], head: 0)
+    private var target: UInt64 = 0
+    private var remaining = Int.max
+    private var isFinished = false
+    private var buffer: [UInt8] = []
+
+    init(engine: StoreEngine, query: Query, options: ReadOptions) {
+        self.engine = engine
+        self.query = query
+        self.options = options
+    }
+
+    /// The next events, at most `count`; empty when the read is done.
+    func nextChunk(count: Int) throws -> [SequencedEvent] {
+        if cursor == nil { try start() }
+        guard !isFinished, let cursor else { return [] }
+        var positions: [(UInt64, LineLocation)] = []
+        positions.reserveCapacity(min(count, remaining))
+        while positions.count < min(count, remaining), let position = cursor.seek(target) {
+            guard let location = table.location(of: position) else { break }
+            positions.append((position, location))
+            if options.backwards {
+                guard position > 1 else {
+                    isFinished = true
+                    break
+                }
+                target = position - 1
+            } else {
+                target = position + 1
+            }
+        }
+        if positions.count < min(count, remaining) { isFinished = true }
+        remaining -= positions.count
+        if remaining == 0 { isFinished = true }
+        return try load(positions)
+    }
+
+    private func start() throws {
+        if let limit = options.limit, limit < 0 {
+            throw EventStoreError(.invalidQuery, "a read limit cannot be negative (\(limit))")
+        }
+        let (plan, table) = try engine.withCurrentIndex { index in (index.plan(for: query), index.table) }
+        self.table = table
+        self.cursor = plan.cursor(backwards: options.backwards)
+        self.remaining = options.limit ?? .max
+        if remaining == 0 { isFinished = true }
+        if let from = options.from?.rawValue {
+            target = from
+        } else {
+            target = options.backwards ? table.head : 1
+        }
+    }
+
+    /// Reads and decodes the lines at `positions`, coalescing neighbours.
+    private func load(_ positions: [(UInt64, LineLocation)]) throws -> [SequencedEvent] {
+        var events: [SequencedEvent] = []
+        events.reserveCapacity(positions.count)
+        var runStart = 0
+        while runStart < positions.count {
+            // Extend the run while the next line follows on disk (either direction).
+            var low = positions[runStart].1.offset
+            var high = low + UInt64(positions[runStart].1.length)
+            var runEnd = runStart + 1
+            while runEnd < positions.count {
+                let location = positions[runEnd].1
+                guard location.segment == positions[runStart].1.segment else { break }
+                let end = location.offset + UInt64(location.length)
+                if location.offset == high, end - low <= Self.maximumRunBytes {
+                    high = end
+                } else if end == low, high - location.offset <= Self.maximumRunBytes {
+                    low = location.offset
+                } else {
+                    break
+                }
+                runEnd += 1
+            }
+            let segment = table.segments[positions[runStart].1.segment]
+            let file = try engine.files.file(firstPosition: segment.firstPosition)
+            let length = Int(high - low)
+            if buffer.count < length { buffer = [UInt8](repeating: 0, count: length) }
+            let got = try buffer.withUnsafeMutableBytes { bytes in
+                Result { () throws(EventStoreError) -> Int in
+                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<length]), at: low)
+                }
+            }.get()
+            guard got == length else {
+                throw EventStoreError(.corrupted, "segment ends before a committed event", path: file.path, offset: low)
+            }
+            for (position, location) in positions[runStart..<runEnd] {
+                let start = Int(location.offset - low)
+                events.append(try decode(position, at: start, length: location.length, file: file, fileOffset: location.offset))
+            }
+            runStart = runEnd
+        }
+        return events
+    }
+
+    private func decode(
+        _ position: UInt64,
+        at start: Int,
+        length: Int,
+        file: OpenFile,
+        fileOffset: UInt64
+    ) throws(EventStoreError) -> SequencedEvent {
+        try buffer.withUnsafeBytes { bytes in Result { () throws(EventStoreError) -> SequencedEvent in
+            let line = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length - 1)])
+            guard SegmentLine.checksumIsValid(line), let decoded = try? SegmentLine.decode(line, payload: true),
+                decoded.position == position
+            else {
+                throw EventStoreError(
+                    .corrupted,
+                    "the line of position \(position) fails its checksum; run `opossum check`",
+                    path: file.path,
+                    offset: fileOffset
+                )
+            }
+            return SequencedEvent(position: Position(position), event: decoded.event, origin: decoded.origin)
+        } }.get()
+    }
+}

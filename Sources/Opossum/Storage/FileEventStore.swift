@@ -1,0 +1,133 @@
+import Foundation
+
+/// A durable event store in a directory of plain files.
+///
+/// Events are appended to segment files of JSON lines, one line per event with a
+/// checksum, and an append returns only once its events are flushed to the device.
+/// Concurrent appends share one flush (group commit); several processes may use one
+/// store at once, the writer taking a file lock per commit. Reads and conditions
+/// use an index of types, tags and positions that is rebuilt from the log whenever
+/// it is missing or doubtful. `docs/format.md` describes the files.
+///
+/// ```swift
+/// let store = try await FileEventStore.create(at: "/var/lib/app/events", name: "laptop-17")
+/// let emailTaken = try Query.tags(Tag("studentEmail", email))
+/// try await store.append(
+///     try StudentRegistered(studentId: id, email: email).toEvent().tagged("studentEmail", email),
+///     condition: AppendCondition(failIfEventsMatch: emailTaken)
+/// )
+/// await store.close()
+/// ```
+public final class FileEventStore: EventStore {
+    let engine: StoreEngine
+
+    /// The store's identity, from its `store.json`.
+    public var identity: StoreIdentity { engine.identity }
+    /// The store's directory.
+    public var directory: String { engine.layout.root }
+    /// The options the store was opened with.
+    public var options: Options { engine.options }
+
+    private init(engine: StoreEngine) {
+        self.engine = engine
+        engine.startWriter()
+    }
+
+    deinit {
+        engine.close()
+    }
+
+    /// Creates a new, empty store in `directory` (made if missing) and opens it.
+    ///
+    /// - Parameters:
+    ///   - directory: Where the store lives; it must not already hold a store.
+    ///   - name: A name for people, such as the laptop's or the site's.
+    ///   - options: How the store behaves; the defaults are durable.
+    /// - Throws: ``EventStoreError`` with code ``EventStoreError/Code/alreadyExists``
+    ///   if a store is there, or ``EventStoreError/Code/io`` if the directory cannot be made.
+    public static func create(at directory: String, name: String, options: Options = Options()) async throws
+        -> FileEventStore
+    {
+        let layout = StoreLayout(root: directory)
+        let engine = try await IOThreadPool.shared.run {
+            _ = try StoreEngine.create(layout, name: name)
+            return try StoreEngine(layout: layout, options: options)
+        }
+        return FileEventStore(engine: engine)
+    }
+
+    /// Opens the store in `directory`, recovering from an interrupted append if needed.
+    ///
+    /// An append that was interrupted by a crash was never acknowledged; its partial
+    /// lines are cut from the log (and kept in `Recovered/`). Damage inside data
+    /// that was acknowledged is never skipped: opening fails with
+    /// ``EventStoreError/Code/corrupted``, naming the file and offset.
+    ///
+    /// - Throws: ``EventStoreError`` with code ``EventStoreError/Code/notAStore``,
+    ///   ``EventStoreError/Code/unsupportedFormat``, ``EventStoreError/Code/corrupted``
+    ///   or ``EventStoreError/Code/io``.
+    public static func open(at directory: String, options: Options = Options()) async throws -> FileEventStore {
+        let layout = StoreLayout(root: directory)
+        let engine = try await IOThreadPool.shared.run { try StoreEngine(layout: layout, options: options) }
+        return FileEventStore(engine: engine)
+    }
+
+    /// Appends `events` as one atomic batch, if `condition` holds.
+    ///
+    /// The events are validated first (an empty batch, an empty type, a malformed
+    /// tag, data that is not JSON, or an event over ``Options/maximumEventSize`` is
+    /// refused before the condition is looked at). The writer then evaluates the
+    /// condition against every committed event and every append queued before this
+    /// one, writes, flushes, and only then returns.
+    ///
+    /// - Returns: The position of the batch's last event.
+    /// - Throws: ``AppendConditionError`` when the condition fails (nothing is
+    ///   written); ``EventStoreError`` for invalid events or storage failures.
+    public func append(_ events: [Event], condition: AppendCondition?) async throws -> Position {
+        let prepared = try EventValidator(maximumEventSize: engine.options.maximumEventSize).prepare(events)
+        return try await withCheckedThrowingContinuation { continuation in
+            let append = PendingAppend(events: prepared, condition: condition, continuation: continuation)
+            if !engine.submit(append) {
+                continuation.resume(throwing: EventStoreError(.closed, "the store is closed", path: directory))
+            }
+        }
+    }
+
+    /// The events matching `query`, in position order; see ``EventStream``.
+    ///
+    /// `options.from` is inclusive; `backwards` reads from the highest position down;
+    /// `limit` caps the count (0 returns nothing).
+    public func read(_ query: Query, options: ReadOptions) -> EventStream {
+        EventStream(engine: engine, query: query, options: options)
+    }
+
+    /// The matching event with the highest position, or `nil` if none matches.
+    public func readLast(_ query: Query) async throws -> SequencedEvent? {
+        try await readAll(query, options: ReadOptions(backwards: true, limit: 1)).first
+    }
+
+    /// A summary of the store: head, event count, files and index sizes.
+    public func status() async throws -> StoreStatus {
+        let engine = self.engine
+        return try await IOThreadPool.shared.run {
+            try engine.withCurrentIndex { index in
+                StoreStatus(
+                    identity: engine.identity,
+                    head: Position(index.head),
+                    eventCount: index.head,
+                    segmentCount: index.segments.count,
+                    segmentBytes: index.segments.reduce(0) { $0 + $1.end },
+                    typeCount: index.types.count,
+                    tagCount: index.tags.count
+                )
+            }
+        }
+    }
+
+    /// Commits every append already queued, saves the index checkpoint and releases
+    /// the store's files. Appends and reads after this fail with ``EventStoreError/Code/closed``.
+    public func close() async {
+        let engine = self.engine
+        _ = try? await IOThreadPool.shared.run { engine.close() }
+    }
+}

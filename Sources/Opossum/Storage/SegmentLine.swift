@@ -1,0 +1,261 @@
+import Foundation
+
+/// Which commit group and which batch a segment line belongs to.
+///
+/// Recovery keeps or drops whole commit groups (one write and one flush); a later
+/// group intact behind a damaged one proves the damaged one had been flushed, which
+/// tells mid-log corruption apart from a torn tail. Batches are what readers must
+/// never see in part, and what sync sends with its condition.
+struct LineFraming: Hashable, Sendable {
+    /// The first position of the commit group.
+    var commitFirst: UInt64
+    /// The number of events in the commit group.
+    var commitCount: UInt64
+    /// The first position of the batch (one `append` call).
+    var batchFirst: UInt64
+    /// The number of events in the batch.
+    var batchCount: UInt64
+
+    var commitLast: UInt64 { commitFirst + commitCount - 1 }
+}
+
+/// One segment line, decoded.
+struct DecodedLine: Sendable {
+    var position: UInt64
+    var framing: LineFraming
+    var event: Event
+    var origin: EventOrigin?
+}
+
+/// The text of one event in a segment: a JSON object on one line ending in a CRC-32C.
+///
+/// ```
+/// {"position":7,"commit":[5,4],"batch":[6,2],"type":"CourseCreated","tags":["courseId:42"],
+///  "data":{"name":"Algebra"},"metadata":{"eventId":"…","timestamp":"…"},"crc":"1a2b3c4d"}
+/// ```
+/// (on one line). The checksum covers every byte before `,"crc":`. `docs/format.md`
+/// describes each field.
+enum SegmentLine {
+    /// The bytes after the checksummed part: `,"crc":"` + 8 hex digits + `"}`.
+    static let trailerLength = 18
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Appends the line for `event` (whose metadata must be complete), with its newline.
+    static func encode(
+        _ event: Event,
+        position: UInt64,
+        framing: LineFraming,
+        origin: EventOrigin?,
+        to writer: inout JSONWriter
+    ) {
+        let start = writer.bytes.count
+        writer.append("{\"position\":")
+        writer.append(position)
+        writer.append(",\"commit\":[")
+        writer.append(framing.commitFirst)
+        writer.append(",")
+        writer.append(framing.commitCount)
+        writer.append("],\"batch\":[")
+        writer.append(framing.batchFirst)
+        writer.append(",")
+        writer.append(framing.batchCount)
+        writer.append("],\"type\":")
+        writer.appendString(event.type)
+        writer.append(",\"tags\":[")
+        for (index, tag) in event.tags.enumerated() {
+            if index > 0 { writer.append(",") }
+            writer.appendString(tag.description)
+        }
+        writer.append("]")
+        if !event.data.isEmpty {
+            if event.data.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
+                // Line breaks between JSON tokens would split the line; such a payload
+                // is kept as a string so its bytes come back exactly as given.
+                writer.append(",\"dataText\":")
+                writer.appendString(String(decoding: event.data, as: UTF8.self))
+            } else {
+                writer.append(",\"data\":")
+                writer.appendRaw(event.data)
+            }
+        }
+        writer.append(",\"metadata\":{\"eventId\":\"")
+        UUIDText.append(event.metadata.eventId ?? UUID(), to: &writer)
+        writer.append("\",\"timestamp\":\"")
+        Timestamp.append(event.metadata.timestamp ?? Date(), to: &writer)
+        writer.append("\"")
+        if let correlationId = event.metadata.correlationId {
+            writer.append(",\"correlationId\":")
+            writer.appendString(correlationId)
+        }
+        if let causationId = event.metadata.causationId {
+            writer.append(",\"causationId\":")
+            writer.appendString(causationId)
+        }
+        writer.append("}")
+        if let origin {
+            writer.append(",\"origin\":{\"storeId\":\"")
+            UUIDText.append(origin.storeId, to: &writer)
+            writer.append("\",\"position\":")
+            writer.append(origin.position.rawValue)
+            writer.append("}")
+        }
+        let crc = writer.bytes.withUnsafeBytes {
+            CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start...]))
+        }
+        writer.append(",\"crc\":\"")
+        for shift in stride(from: 28, through: 0, by: -4) {
+            writer.bytes.append(hexDigits[Int((crc >> UInt32(shift)) & 0xF)])
+        }
+        writer.append("\"}\n")
+    }
+
+    /// Whether `line` (without its newline) ends in a checksum that matches its bytes.
+    static func checksumIsValid(_ line: UnsafeRawBufferPointer) -> Bool {
+        let count = line.count
+        guard count > trailerLength + 2 else { return false }
+        let trailer = count - trailerLength
+        guard line[trailer] == UInt8(ascii: ","), line[trailer + 1] == UInt8(ascii: "\""),
+            line[trailer + 2] == UInt8(ascii: "c"), line[trailer + 3] == UInt8(ascii: "r"),
+            line[trailer + 4] == UInt8(ascii: "c"), line[trailer + 5] == UInt8(ascii: "\""),
+            line[trailer + 6] == UInt8(ascii: ":"), line[trailer + 7] == UInt8(ascii: "\""),
+            line[count - 2] == UInt8(ascii: "\""), line[count - 1] == UInt8(ascii: "}")
+        else { return false }
+        var stored: UInt32 = 0
+        for index in (trailer + 8)..<(trailer + 16) {
+            let byte = line[index]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            default: return false
+            }
+            stored = stored << 4 | UInt32(digit)
+        }
+        return CRC32C.checksum(UnsafeRawBufferPointer(rebasing: line[..<trailer])) == stored
+    }
+
+    /// Decodes a line whose checksum was verified.
+    ///
+    /// With `payload` false, `data` and the metadata are stepped over rather than
+    /// decoded: indexing and recovery need only the position, framing, type and tags.
+    static func decode(_ line: UnsafeRawBufferPointer, payload: Bool) throws(JSONSyntaxError) -> DecodedLine {
+        var scanner = JSONScanner(line)
+        var position: UInt64?
+        var framing: LineFraming?
+        var batch: (UInt64, UInt64)?
+        var event = Event(type: "")
+        var origin: EventOrigin?
+        try scanner.expect(UInt8(ascii: "{"))
+        repeat {
+            let key = try scanner.readString()
+            try scanner.expect(UInt8(ascii: ":"))
+            switch key {
+            case "position":
+                position = try scanner.readUInt64()
+            case "commit":
+                let (first, count) = try readPair(&scanner)
+                framing = LineFraming(commitFirst: first, commitCount: count, batchFirst: 0, batchCount: 0)
+            case "batch":
+                batch = try readPair(&scanner)
+            case "type":
+                event.type = try scanner.readString()
+            case "tags":
+                try scanner.expect(UInt8(ascii: "["))
+                if try !scanner.consume(UInt8(ascii: "]")) {
+                    repeat {
+                        let text = try scanner.readString()
+                        guard let tag = try? Tag(parsing: text) else { throw scanner.fail("malformed tag") }
+                        event.tags.append(tag)
+                    } while try scanner.consume(UInt8(ascii: ","))
+                    try scanner.expect(UInt8(ascii: "]"))
+                }
+            case "data":
+                let range = try scanner.skipValue()
+                if payload { event.data = Data(UnsafeRawBufferPointer(rebasing: line[range])) }
+            case "dataText":
+                let text = try scanner.readString()
+                if payload { event.data = Data(text.utf8) }
+            case "metadata":
+                if payload {
+                    event.metadata = try readMetadata(&scanner)
+                } else {
+                    _ = try scanner.skipValue()
+                }
+            case "origin":
+                origin = try readOrigin(&scanner)
+            case "crc":
+                _ = try scanner.readString()
+            default:
+                _ = try scanner.skipValue()
+            }
+        } while try scanner.consume(UInt8(ascii: ","))
+        try scanner.expect(UInt8(ascii: "}"))
+        guard let position, var framing, let batch, !event.type.isEmpty else {
+            throw JSONSyntaxError(offset: 0, reason: "line lacks position, commit, batch or type")
+        }
+        framing.batchFirst = batch.0
+        framing.batchCount = batch.1
+        guard framing.commitCount > 0, framing.batchCount > 0,
+            (framing.commitFirst...framing.commitLast).contains(position),
+            (framing.batchFirst..<(framing.batchFirst + framing.batchCount)).contains(position)
+        else {
+            throw JSONSyntaxError(offset: 0, reason: "line's position lies outside its own commit or batch")
+        }
+        return DecodedLine(position: position, framing: framing, event: event, origin: origin)
+    }
+
+    private static func readPair(_ scanner: inout JSONScanner) throws(JSONSyntaxError) -> (UInt64, UInt64) {
+        try scanner.expect(UInt8(ascii: "["))
+        let first = try scanner.readUInt64()
+        try scanner.expect(UInt8(ascii: ","))
+        let second = try scanner.readUInt64()
+        try scanner.expect(UInt8(ascii: "]"))
+        return (first, second)
+    }
+
+    private static func readMetadata(_ scanner: inout JSONScanner) throws(JSONSyntaxError) -> EventMetadata {
+        var metadata = EventMetadata()
+        try scanner.expect(UInt8(ascii: "{"))
+        repeat {
+            let key = try scanner.readString()
+            try scanner.expect(UInt8(ascii: ":"))
+            let text = try scanner.readString()
+            switch key {
+            case "eventId":
+                metadata.eventId = text.utf8.withContiguousStorageIfAvailable { UUIDText.parse(.init($0)) } ?? nil
+                if metadata.eventId == nil { throw scanner.fail("malformed eventId") }
+            case "timestamp":
+                metadata.timestamp = text.utf8.withContiguousStorageIfAvailable { Timestamp.parse(.init($0)) } ?? nil
+                if metadata.timestamp == nil { throw scanner.fail("malformed timestamp") }
+            case "correlationId": metadata.correlationId = text
+            case "causationId": metadata.causationId = text
+            default: break
+            }
+        } while try scanner.consume(UInt8(ascii: ","))
+        try scanner.expect(UInt8(ascii: "}"))
+        return metadata
+    }
+
+    private static func readOrigin(_ scanner: inout JSONScanner) throws(JSONSyntaxError) -> EventOrigin {
+        var storeId: UUID?
+        var position: UInt64?
+        try scanner.expect(UInt8(ascii: "{"))
+        repeat {
+            let key = try scanner.readString()
+            try scanner.expect(UInt8(ascii: ":"))
+            switch key {
+            case "storeId":
+                let text = try scanner.readString()
+                storeId = text.utf8.withContiguousStorageIfAvailable { UUIDText.parse(.init($0)) } ?? nil
+            case "position":
+                position = try scanner.readUInt64()
+            default:
+                _ = try scanner.skipValue()
+            }
+        } while try scanner.consume(UInt8(ascii: ","))
+        try scanner.expect(UInt8(ascii: "}"))
+        guard let storeId, let position else { throw scanner.fail("malformed origin") }
+        return EventOrigin(storeId: storeId, position: Position(position))
+    }
+}

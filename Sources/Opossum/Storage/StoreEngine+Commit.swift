@@ -1,0 +1,175 @@
+import Foundation
+
+extension StoreEngine {
+    /// An append the writer accepted into the current group.
+    private struct Accepted {
+        let request: Int
+        let first: UInt64
+        let count: UInt64
+    }
+
+    /// Commits one group of appends; runs on the writer thread.
+    ///
+    /// Under the cross-process lock: catch up with other processes, evaluate each
+    /// condition in arrival order (each seeing the appends accepted before it), write
+    /// every accepted batch in one write, flush once, publish to readers, then answer.
+    func commit(_ group: [PendingAppend]) {
+        var results = [Result<Position, any Error>?](repeating: nil, count: group.count)
+        do {
+            try lockFile.lockExclusive()
+            defer { try? lockFile.unlock() }
+            let (accepted, segment) = try evaluate(group, into: &results)
+            if !accepted.isEmpty {
+                try write(group, accepted, segment: segment)
+                for item in accepted {
+                    results[item.request] = .success(Position(item.first + item.count - 1))
+                }
+            }
+        } catch {
+            state.withLock { $0.isWriting = false }
+            for index in results.indices where results[index] == nil {
+                results[index] = .failure(error)
+            }
+        }
+        for (append, result) in zip(group, results) {
+            append.continuation.resume(with: result ?? .failure(EventStoreError(.io, "append was not answered")))
+        }
+        if state.withLock({ $0.eventsSinceCheckpoint >= UInt64(options.checkpointInterval) }) {
+            try? writeCheckpoint()
+        }
+    }
+
+    /// Catches up with the log and decides which appends of the group go in.
+    private func evaluate(
+        _ group: [PendingAppend],
+        into results: inout [Result<Position, any Error>?]
+    ) throws(EventStoreError) -> ([Accepted], SegmentEntry?) {
+        try state.withLock { (state) throws(EventStoreError) -> ([Accepted], SegmentEntry?) in
+            if state.isClosed { throw EventStoreError(.closed, "the store is closed", path: layout.root) }
+            if let failure = state.failure { throw failure }
+            state.eventsSinceCheckpoint += try follower.follow(&state.index, policy: repairPolicy)
+            var accepted: [Accepted] = []
+            var next = state.index.head + 1
+            for (number, append) in group.enumerated() {
+                if let condition = append.condition,
+                    let conflict = firstConflict(condition, index: state.index, group: group, accepted: accepted)
+                {
+                    results[number] = .failure(
+                        AppendConditionError(condition: condition, conflictingPosition: Position(conflict)))
+                    continue
+                }
+                accepted.append(Accepted(request: number, first: next, count: UInt64(append.events.count)))
+                next += UInt64(append.events.count)
+            }
+            if !accepted.isEmpty { state.isWriting = true }
+            return (accepted, state.index.segments.last)
+        }
+    }
+
+    /// The lowest position after the condition's `after` that matches its query,
+    /// among committed events and those accepted earlier in this group.
+    private func firstConflict(
+        _ condition: AppendCondition,
+        index: EventIndex,
+        group: [PendingAppend],
+        accepted: [Accepted]
+    ) -> UInt64? {
+        if let position = index.plan(for: condition.failIfEventsMatch).firstMatch(after: condition.after?.rawValue) {
+            return position
+        }
+        let after = condition.after?.rawValue ?? 0
+        for item in accepted {
+            for (offset, event) in group[item.request].events.enumerated()
+            where item.first + UInt64(offset) > after && condition.failIfEventsMatch.matches(event) {
+                return item.first + UInt64(offset)
+            }
+        }
+        return nil
+    }
+
+    /// Encodes, writes and flushes the accepted batches, then publishes them.
+    private func write(
+        _ group: [PendingAppend],
+        _ accepted: [Accepted],
+        segment current: SegmentEntry?
+    ) throws(EventStoreError) {
+        let commitFirst = accepted[0].first
+        let commitCount = accepted.reduce(0) { $0 + $1.count }
+        var writer = JSONWriter(capacity: 512 * Int(commitCount))
+        var lineOffsets: [Int] = []
+        lineOffsets.reserveCapacity(Int(commitCount))
+        for item in accepted {
+            for (offset, event) in group[item.request].events.enumerated() {
+                lineOffsets.append(writer.bytes.count)
+                let framing = LineFraming(
+                    commitFirst: commitFirst, commitCount: commitCount, batchFirst: item.first, batchCount: item.count)
+                SegmentLine.encode(event, position: item.first + UInt64(offset), framing: framing, origin: nil,
+                    to: &writer)
+            }
+        }
+        // A new segment starts when the current one is full; a group never spans two.
+        let durable = options.durability == .flush
+        let startsSegment =
+            current == nil
+            || (current!.end > 0 && current!.end + UInt64(writer.bytes.count) > UInt64(options.segmentSize))
+        let file: OpenFile
+        let start: UInt64
+        if startsSegment {
+            file = try files.create(firstPosition: commitFirst, durable: durable)
+            start = 0
+        } else {
+            file = try files.file(firstPosition: current!.firstPosition)
+            start = current!.end
+        }
+        do {
+            try file.write(writer.bytes, at: start)
+            if durable { try file.syncData() }
+        } catch {
+            undo(file, at: start, after: error)
+            throw error
+        }
+        state.withLock { state in
+            if state.index.segments.last?.firstPosition != commitFirst && startsSegment {
+                state.index.startSegment()
+            }
+            for item in accepted {
+                for (offset, event) in group[item.request].events.enumerated() {
+                    let lineOffset = start + UInt64(lineOffsets[Int(item.first - commitFirst) + offset])
+                    state.index.add(type: event.type, tags: event.tags, offset: lineOffset)
+                }
+            }
+            state.index.segments[state.index.segments.count - 1].end = start + UInt64(writer.bytes.count)
+            state.eventsSinceCheckpoint += commitCount
+            state.isWriting = false
+        }
+        writeLedger(commitFirst + commitCount - 1)
+    }
+
+    /// Removes a group whose write or flush failed. After a failed flush the kernel
+    /// may have dropped the dirty pages, so the group is cut away rather than trusted;
+    /// if even that fails, the store refuses appends until it is re-opened.
+    private func undo(_ file: OpenFile, at offset: UInt64, after error: EventStoreError) {
+        do {
+            try file.truncate(to: offset)
+            if options.durability == .flush { try file.sync() }
+        } catch {
+            state.withLock {
+                $0.failure = EventStoreError(
+                    .closed,
+                    "a failed write could not be undone (\(error.message)); re-open the store",
+                    path: file.path,
+                    offset: offset
+                )
+            }
+        }
+    }
+
+    /// Rewrites the `.ledger` hint; it is never flushed and never trusted.
+    private func writeLedger(_ head: UInt64) {
+        // Padded to a fixed width so a shorter number never leaves digits behind.
+        var text = Array(String(head).utf8)
+        text.append(contentsOf: repeatElement(0x20, count: max(0, 20 - text.count)))
+        text.append(0x0A)
+        try? ledger.write(text, at: 0)
+    }
+}

@@ -1,0 +1,193 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Foundation
+import Synchronization
+
+/// What the writer thread and the readers share, guarded by one mutex.
+struct EngineState: Sendable {
+    /// The index of everything committed.
+    var index = EventIndex()
+    /// Whether this process's writer is writing a group it has not yet published.
+    /// It holds the cross-process lock then, so nobody else can be appending, and
+    /// readers must not pick its unflushed lines up from the file.
+    var isWriting = false
+    /// Set when a failed flush could not be undone: the store must be re-opened.
+    var failure: EventStoreError?
+    /// Whether ``FileEventStore/close()`` was called.
+    var isClosed = false
+    /// Events committed since the index checkpoint was last written.
+    var eventsSinceCheckpoint: UInt64 = 0
+}
+
+/// The machinery behind a ``FileEventStore``: files, index, and the writer thread.
+final class StoreEngine: Sendable {
+    let layout: StoreLayout
+    let identity: StoreIdentity
+    let options: FileEventStore.Options
+    let files: SegmentFiles
+    let state: Mutex<EngineState>
+    /// The file whose `flock` makes one process at a time the writer.
+    let lockFile: OpenFile
+    /// The `.ledger` hint, rewritten after each commit.
+    let ledger: OpenFile
+    private let writerBox = Mutex<CommitWriter?>(nil)
+
+    var follower: LogFollower { LogFollower(layout: layout, files: files) }
+    var repairPolicy: LogFollower.Policy { .repair(durable: options.durability == .flush) }
+
+    /// Opens the store in `layout.root`: reads its identity, then, holding the
+    /// writer's lock, loads the index checkpoint and recovers the log's tail.
+    init(layout: StoreLayout, options: FileEventStore.Options) throws(EventStoreError) {
+        self.layout = layout
+        self.options = options
+        self.identity = try StoreEngine.readIdentity(layout)
+        self.files = SegmentFiles(layout: layout)
+        self.lockFile = try OpenFile(path: layout.lockFile, flags: O_RDWR | O_CREAT)
+        self.ledger = try OpenFile(path: layout.ledgerFile, flags: O_RDWR | O_CREAT)
+        let (index, recovered, fromCheckpoint) = try StoreEngine.recover(
+            layout: layout, identity: identity, files: files, lockFile: lockFile, options: options)
+        self.state = Mutex(EngineState(index: index, eventsSinceCheckpoint: recovered))
+        if !fromCheckpoint || recovered >= UInt64(options.checkpointInterval) {
+            // A rebuilt or far-behind index is worth saving now, not at close.
+            try writeCheckpoint()
+        }
+    }
+
+    /// Starts the writer thread. Separate from `init` because the thread holds the engine.
+    func startWriter() {
+        let writer = CommitWriter(name: "opossum.writer") { [self] group in self.commit(group) }
+        writerBox.withLock { $0 = writer }
+    }
+
+    /// Queues an append for the writer.
+    func submit(_ append: PendingAppend) -> Bool {
+        guard let writer = writerBox.withLock({ $0 }) else { return false }
+        return writer.submit(append)
+    }
+
+    /// Commits what is queued, stops the writer and saves the index checkpoint.
+    func close() {
+        let writer = writerBox.withLock { box -> CommitWriter? in
+            defer { box = nil }
+            return box
+        }
+        writer?.stop()
+        let dirty = state.withLock { state -> Bool in
+            state.isClosed = true
+            return state.eventsSinceCheckpoint > 0
+        }
+        if dirty { try? writeCheckpoint() }
+        files.removeAll()
+    }
+
+    /// Writes the index checkpoint from the current index.
+    func writeCheckpoint() throws(EventStoreError) {
+        let index = state.withLock { state -> EventIndex in
+            state.eventsSinceCheckpoint = 0
+            return state.index
+        }
+        try IndexCheckpoint.write(index, storeId: identity.storeId, layout: layout)
+    }
+
+    /// Brings the index up to date with what other processes committed, unless this
+    /// process's writer holds the lock, and hands back what `body` needs of it.
+    func withCurrentIndex<T>(_ body: (EventIndex) throws(EventStoreError) -> T) throws(EventStoreError) -> T {
+        try state.withLock { (state) throws(EventStoreError) -> T in
+            if state.isClosed { throw EventStoreError(.closed, "the store is closed", path: layout.root) }
+            if !state.isWriting {
+                state.eventsSinceCheckpoint += try follower.follow(&state.index, policy: .leave)
+            }
+            return try body(state.index)
+        }
+    }
+
+    // MARK: Opening
+
+    /// Loads the index checkpoint and brings it up to the end of the log, cutting
+    /// away a torn tail, while holding the writer's lock.
+    private static func recover(
+        layout: StoreLayout,
+        identity: StoreIdentity,
+        files: SegmentFiles,
+        lockFile: OpenFile,
+        options: FileEventStore.Options
+    ) throws(EventStoreError) -> (EventIndex, UInt64, Bool) {
+        try lockFile.lockExclusive()
+        defer { try? lockFile.unlock() }
+        let checkpoint = IndexCheckpoint.load(storeId: identity.storeId, layout: layout, files: files)
+        var index = checkpoint ?? EventIndex()
+        let recovered = try LogFollower(layout: layout, files: files).follow(
+            &index, policy: .repair(durable: options.durability == .flush))
+        try checkNoStraySegments(index, layout: layout)
+        return (index, recovered, checkpoint != nil)
+    }
+
+    /// Reads and checks `store.json`.
+    static func readIdentity(_ layout: StoreLayout) throws(EventStoreError) -> StoreIdentity {
+        guard SystemCall.exists(layout.identityFile) else {
+            throw EventStoreError(.notAStore, "not an Opossum store: it has no store.json", path: layout.root)
+        }
+        let bytes = try OpenFile.readAll(layout.identityFile)
+        struct Version: Decodable { var formatVersion: Int }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        guard let version = try? decoder.decode(Version.self, from: Data(bytes)) else {
+            throw EventStoreError(.notAStore, "store.json is not an Opossum store identity", path: layout.identityFile)
+        }
+        guard version.formatVersion <= StoreIdentity.currentFormatVersion, version.formatVersion >= 1 else {
+            throw EventStoreError(
+                .unsupportedFormat,
+                "the store has format version \(version.formatVersion); this Opossum reads up to "
+                    + "\(StoreIdentity.currentFormatVersion) — upgrade Opossum to open it",
+                path: layout.identityFile
+            )
+        }
+        do {
+            return try decoder.decode(StoreIdentity.self, from: Data(bytes))
+        } catch {
+            throw EventStoreError(.notAStore, "store.json is incomplete: \(error)", path: layout.identityFile)
+        }
+    }
+
+    /// Fails if a segment file exists that does not continue the log: a gap that
+    /// would otherwise hide events.
+    private static func checkNoStraySegments(_ index: EventIndex, layout: StoreLayout) throws(EventStoreError) {
+        let names = (try? SystemCall.listDirectory(layout.eventsDirectory)) ?? []
+        for name in names {
+            guard let first = SegmentEntry.firstPosition(fileName: name) else { continue }
+            if !index.segments.contains(where: { $0.firstPosition == first }) {
+                throw EventStoreError(
+                    .corrupted,
+                    "segment \(name) does not continue the log, which ends at position \(index.head)",
+                    path: layout.eventsDirectory + "/" + name
+                )
+            }
+        }
+    }
+
+    /// Creates a new store's directories and `store.json`.
+    static func create(_ layout: StoreLayout, name: String) throws(EventStoreError) -> StoreIdentity {
+        try SystemCall.makeDirectories(layout.root)
+        if SystemCall.exists(layout.identityFile) {
+            throw EventStoreError(.alreadyExists, "an Opossum store already exists here", path: layout.root)
+        }
+        try SystemCall.makeDirectory(layout.eventsDirectory)
+        try SystemCall.makeDirectory(layout.indicesDirectory)
+        let identity = StoreIdentity(storeId: UUID(), name: name, createdAt: Date())
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let bytes: Data
+        do {
+            bytes = try encoder.encode(identity)
+        } catch {
+            throw EventStoreError(.io, "cannot encode the store identity: \(error)", path: layout.identityFile)
+        }
+        try SystemCall.fsyncDirectory(layout.root)
+        try OpenFile.writeAtomically(Array(bytes) + [0x0A], to: layout.identityFile, directory: layout.root)
+        return identity
+    }
+}
