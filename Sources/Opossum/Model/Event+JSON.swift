@@ -137,7 +137,7 @@ extension SequencedEvent {
         writer.append(",\"metadata\":{\"timestamp\":\"")
         Timestamp.append(timestamp, to: &writer)
         writer.append("\",\"eventId\":\"")
-        writer.appendRaw(eventId.uuidString.utf8)
+        UUIDText.append(eventId, to: &writer)
         writer.append("\"")
         if let correlationId = event.metadata.correlationId {
             writer.append(",\"correlationId\":")
@@ -150,7 +150,7 @@ extension SequencedEvent {
         writer.append("}")
         if let origin {
             writer.append(",\"origin\":{\"storeId\":\"")
-            writer.appendRaw(origin.storeId.uuidString.utf8)
+            UUIDText.append(origin.storeId, to: &writer)
             writer.append("\",\"position\":")
             writer.append(origin.position.rawValue)
             writer.append("}")

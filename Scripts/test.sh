@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs Opossum's whole test suite on a fresh Debian machine with the Swift toolchain.
+# Usage: Scripts/test.sh [extra `swift test` arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v swift >/dev/null 2>&1; then
+    echo "Scripts/test.sh: the Swift toolchain (swift 6.1 or later) is needed on PATH" >&2
+    exit 1
+fi
+
+# The executables the tests run (the `opossum` CLI and the crash writer) are built
+# together with the tests, then the tests run without rebuilding.
+swift build --build-tests
+exec swift test --skip-build "$@"
