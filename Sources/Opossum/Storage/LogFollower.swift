@@ -161,6 +161,9 @@ struct LogFollower {
         file: OpenFile,
         policy: Policy
     ) throws(EventStoreError) {
+        // Without the lock, bytes past the last complete group may be a group another
+        // process is writing right now; only the lock holder can judge them.
+        guard case .repair(let durable) = policy else { return }
         let committedEnd: UInt64
         switch tail {
         case .clean:
@@ -178,7 +181,6 @@ struct LogFollower {
             }
             committedEnd = end
         }
-        guard case .repair(let durable) = policy else { return }
         try cut(file, at: committedEnd, durable: durable)
     }
 
