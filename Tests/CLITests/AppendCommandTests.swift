@@ -26,7 +26,8 @@ struct AppendCommandTests {
                 + Self.data + #","metadata":{"timestamp":""#
             #expect(lines[0].hasPrefix(prefix), "\(lines[0])")
             let metadata = lines[0].dropFirst(prefix.count)
-            let timestampAndId = #/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z","eventId":"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"}}/#
+            let timestampAndId =
+                #/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z","eventId":"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"}}/#
             #expect(metadata.wholeMatch(of: timestampAndId) != nil, "\(metadata)")
         }
     }

@@ -44,7 +44,8 @@ await withThrowingTaskGroup(of: Void.self) { group in
                         data: Data(
                             """
                             {"batch":"\(batchId)","index":\(index),"size":\(size),"padding":"\(String(repeating: "x", count: number % 300))"}
-                            """.utf8),
+                            """.utf8
+                        ),
                         tags: [Tag("batch", batchId), Tag("task", String(task))]
                     )
                 }

@@ -16,6 +16,7 @@ public struct AppendConditionError: Error, Hashable, Sendable, CustomStringConve
 
     public var description: String {
         let after = condition.after.map { "after position \($0)" } ?? "in the whole store"
-        return "append condition failed: the event at position \(conflictingPosition) matches the condition's query \(after)"
+        return
+            "append condition failed: the event at position \(conflictingPosition) matches the condition's query \(after)"
     }
 }

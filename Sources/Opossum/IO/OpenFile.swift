@@ -32,7 +32,8 @@ final class OpenFile: Sendable {
     func read(count: Int, at offset: UInt64) throws(EventStoreError) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         let got = try bytes.withUnsafeMutableBytes { buffer in
-            Result { () throws(EventStoreError) -> Int in try SystemCall.pread(fd, into: buffer, at: offset, path: path) }
+            Result { () throws(EventStoreError) -> Int in try SystemCall.pread(fd, into: buffer, at: offset, path: path)
+            }
         }.get()
         if got < count { bytes.removeLast(count - got) }
         return bytes

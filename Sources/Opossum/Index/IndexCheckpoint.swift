@@ -22,8 +22,12 @@ enum IndexCheckpoint {
         try SystemCall.makeDirectory(layout.indicesDirectory)
         // Not flushed: a checkpoint lost or torn by a power cut fails its checksum
         // and is rebuilt from the log, so it never needs to cost a flush.
-        try OpenFile.writeAtomically(encode(index, storeId: storeId), to: layout.checkpointFile,
-            directory: layout.indicesDirectory, durable: false)
+        try OpenFile.writeAtomically(
+            encode(index, storeId: storeId),
+            to: layout.checkpointFile,
+            directory: layout.indicesDirectory,
+            durable: false
+        )
     }
 
     /// The checkpointed index, if there is a valid one that agrees with the log.

@@ -208,7 +208,9 @@ struct JSONScanner: ~Copyable {
         }
         if index < bytes.count && bytes[index] == UInt8(ascii: ".") {
             index += 1
-            guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid number: digit expected after '.'") }
+            guard index < bytes.count, isDigit(bytes[index]) else {
+                throw fail("invalid number: digit expected after '.'")
+            }
             while index < bytes.count && isDigit(bytes[index]) { index += 1 }
         }
         if index < bytes.count && (bytes[index] | 0x20) == UInt8(ascii: "e") {

@@ -34,7 +34,10 @@ extension Query: Codable {
     public init(from decoder: any Decoder) throws {
         if let single = try? decoder.singleValueContainer(), let text = try? single.decode(String.self) {
             guard text == "all" else {
-                throw EventStoreError(.invalidQuery, "a query is \"all\" or {\"items\": [...]}, not \(text.debugDescription)")
+                throw EventStoreError(
+                    .invalidQuery,
+                    "a query is \"all\" or {\"items\": [...]}, not \(text.debugDescription)"
+                )
             }
             self = .all
             return

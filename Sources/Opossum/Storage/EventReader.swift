@@ -104,7 +104,9 @@ final class EventReader: @unchecked Sendable {
             }
             for (position, location) in positions[runStart..<runEnd] {
                 let start = Int(location.offset - low)
-                events.append(try decode(position, at: start, length: location.length, file: file, fileOffset: location.offset))
+                events.append(
+                    try decode(position, at: start, length: location.length, file: file, fileOffset: location.offset)
+                )
             }
             runStart = runEnd
         }
@@ -118,19 +120,21 @@ final class EventReader: @unchecked Sendable {
         file: OpenFile,
         fileOffset: UInt64
     ) throws(EventStoreError) -> SequencedEvent {
-        try buffer.withUnsafeBytes { bytes in Result { () throws(EventStoreError) -> SequencedEvent in
-            let line = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length - 1)])
-            guard SegmentLine.checksumIsValid(line), let decoded = try? SegmentLine.decode(line, payload: true),
-                decoded.position == position
-            else {
-                throw EventStoreError(
-                    .corrupted,
-                    "the line of position \(position) fails its checksum; run `opossum check`",
-                    path: file.path,
-                    offset: fileOffset
-                )
+        try buffer.withUnsafeBytes { bytes in
+            Result { () throws(EventStoreError) -> SequencedEvent in
+                let line = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length - 1)])
+                guard SegmentLine.checksumIsValid(line), let decoded = try? SegmentLine.decode(line, payload: true),
+                    decoded.position == position
+                else {
+                    throw EventStoreError(
+                        .corrupted,
+                        "the line of position \(position) fails its checksum; run `opossum check`",
+                        path: file.path,
+                        offset: fileOffset
+                    )
+                }
+                return SequencedEvent(position: Position(position), event: decoded.event, origin: decoded.origin)
             }
-            return SequencedEvent(position: Position(position), event: decoded.event, origin: decoded.origin)
-        } }.get()
+        }.get()
     }
 }

@@ -46,7 +46,10 @@ struct EventValidator {
                 Result { () throws(JSONSyntaxError) in try JSONScanner.validate(bytes) }
             }
             if case .failure(let error) = validity {
-                throw EventStoreError(.invalidEvent, "\(name): data is not valid JSON at byte \(error.offset): \(error.reason)")
+                throw EventStoreError(
+                    .invalidEvent,
+                    "\(name): data is not valid JSON at byte \(error.offset): \(error.reason)"
+                )
             }
         }
         if let timestamp = event.metadata.timestamp {

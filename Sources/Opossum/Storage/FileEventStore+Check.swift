@@ -32,7 +32,9 @@ struct StoreChecker {
         for (number, first) in segments.enumerated() {
             let name = "Events/" + SegmentEntry.fileName(firstPosition: first)
             guard first == index.head + 1 else {
-                problems.append(.init("starts at position \(first) but the log before it ends at \(index.head)", file: name))
+                problems.append(
+                    .init("starts at position \(first) but the log before it ends at \(index.head)", file: name)
+                )
                 break
             }
             index.startSegment()
@@ -46,7 +48,9 @@ struct StoreChecker {
             case .unfinished where isLast:
                 break
             case .unfinished(let end):
-                problems.append(.init("an unfinished commit in a segment that is not the last", file: name, offset: end))
+                problems.append(
+                    .init("an unfinished commit in a segment that is not the last", file: name, offset: end)
+                )
             case .damaged(let end, let offset, let reason):
                 // Damage at the very end with nothing committed behind it is a torn,
                 // never-acknowledged append; anything else is committed data gone bad.
@@ -63,32 +67,58 @@ struct StoreChecker {
     }
 
     /// Where the index checkpoint disagrees with the index rebuilt from the log.
-    private func checkpointProblems(against rebuilt: EventIndex, storeId identity: StoreIdentity) -> [CheckReport.Problem] {
+    private func checkpointProblems(
+        against rebuilt: EventIndex,
+        storeId identity: StoreIdentity
+    ) -> [CheckReport.Problem] {
         let file = "Indices/index.checkpoint"
         guard SystemCall.exists(layout.checkpointFile) else { return [] }
         guard let bytes = try? OpenFile.readAll(layout.checkpointFile),
             let checkpoint = IndexCheckpoint.decode(bytes, storeId: identity.storeId)
         else {
-            return [.init("the index checkpoint is damaged or belongs to another store; the next open rebuilds it", file: file)]
+            return [
+                .init(
+                    "the index checkpoint is damaged or belongs to another store; the next open rebuilds it",
+                    file: file
+                )
+            ]
         }
         guard checkpoint.head <= rebuilt.head else {
-            return [.init("the index checkpoint covers position \(checkpoint.head), beyond the log's end \(rebuilt.head)", file: file)]
+            return [
+                .init(
+                    "the index checkpoint covers position \(checkpoint.head), beyond the log's end \(rebuilt.head)",
+                    file: file
+                )
+            ]
         }
         func prefix(_ list: ChunkedArray<UInt64>?) -> [UInt64] {
             guard let list else { return [] }
             return (0..<list.count).lazy.map { list[$0] }.filter { $0 <= checkpoint.head }
         }
         for (type, list) in checkpoint.types where prefix(list) != prefix(rebuilt.types[type]) {
-            return [.init("the index checkpoint disagrees with the log about type \(type.text.debugDescription)", file: file)]
+            return [
+                .init(
+                    "the index checkpoint disagrees with the log about type \(type.text.debugDescription)",
+                    file: file
+                )
+            ]
         }
         for (tag, list) in checkpoint.tags where prefix(list) != prefix(rebuilt.tags[tag]) {
-            return [.init("the index checkpoint disagrees with the log about tag \(tag.description.debugDescription)", file: file)]
+            return [
+                .init(
+                    "the index checkpoint disagrees with the log about tag \(tag.description.debugDescription)",
+                    file: file
+                )
+            ]
         }
         for (number, segment) in checkpoint.segments.enumerated() {
             let offsets = (0..<segment.offsets.count).map { segment.offsets[$0] }
-            let expected = rebuilt.segments.indices.contains(number)
-                ? Array((0..<rebuilt.segments[number].offsets.count).map { rebuilt.segments[number].offsets[$0] }
-                    .prefix(offsets.count)) : []
+            let expected =
+                rebuilt.segments.indices.contains(number)
+                ? Array(
+                    (0..<rebuilt.segments[number].offsets.count).map { rebuilt.segments[number].offsets[$0] }
+                        .prefix(offsets.count)
+                ) : []
             if offsets != expected {
                 return [.init("the index checkpoint disagrees with the log about segment offsets", file: file)]
             }

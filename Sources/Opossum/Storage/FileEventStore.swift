@@ -45,7 +45,11 @@ public final class FileEventStore: EventStore {
     ///   - options: How the store behaves; the defaults are durable.
     /// - Throws: ``EventStoreError`` with code ``EventStoreError/Code/alreadyExists``
     ///   if a store is there, or ``EventStoreError/Code/io`` if the directory cannot be made.
-    public static func create(at directory: String, name: String, options: Options = Options()) async throws
+    public static func create(
+        at directory: String,
+        name: String,
+        options: Options = Options()
+    ) async throws
         -> FileEventStore
     {
         let layout = StoreLayout(root: directory)

@@ -86,8 +86,11 @@ struct LogFollower {
         do {
             stopped = try SegmentScanner(file: file).forEachLine(from: committedEnd, to: end) { bytes, offset in
                 let line: DecodedLine
-                switch Self.verify(bytes, expecting: index.head + UInt64(pending.count) + 1,
-                    in: pending.first?.line.framing)
+                switch Self.verify(
+                    bytes,
+                    expecting: index.head + UInt64(pending.count) + 1,
+                    in: pending.first?.line.framing
+                )
                 {
                 case .success(let verified): line = verified
                 case .failure(let problem):
@@ -98,8 +101,12 @@ struct LogFollower {
                 if line.position == line.framing.commitLast {
                     for (lineOffset, line) in pending {
                         guard lineOffset <= UInt64(UInt32.max) else {
-                            throw EventStoreError(.corrupted, "segment is larger than 4 GiB", path: file.path,
-                                offset: lineOffset)
+                            throw EventStoreError(
+                                .corrupted,
+                                "segment is larger than 4 GiB",
+                                path: file.path,
+                                offset: lineOffset
+                            )
                         }
                         index.add(type: line.event.type, tags: line.event.tags, offset: lineOffset)
                     }
@@ -145,7 +152,9 @@ struct LogFollower {
         if let group {
             guard line.framing.commitFirst == group.commitFirst, line.framing.commitCount == group.commitCount else {
                 return .failure(
-                    LineProblem(reason: "position \(position) is framed in another commit group than the lines before it")
+                    LineProblem(
+                        reason: "position \(position) is framed in another commit group than the lines before it"
+                    )
                 )
             }
         } else if line.framing.commitFirst != position {
@@ -187,7 +196,8 @@ struct LogFollower {
     /// Whether a commit group later than the one starting at `damagedFirst` is on
     /// disk: in this segment after `offset`, or in a later segment file. If so, the
     /// damaged group had been flushed before it — it was acknowledged data.
-    func laterGroupExists(in file: OpenFile, after offset: UInt64, damagedFirst: UInt64) throws(EventStoreError) -> Bool {
+    func laterGroupExists(in file: OpenFile, after offset: UInt64, damagedFirst: UInt64) throws(EventStoreError) -> Bool
+    {
         let names = (try? SystemCall.listDirectory(layout.eventsDirectory)) ?? []
         let segmentFirst = SegmentEntry.firstPosition(fileName: String(file.path.split(separator: "/").last ?? ""))
         if let segmentFirst,
@@ -218,8 +228,11 @@ struct LogFollower {
         let tail = try file.read(count: Int(size - length), at: length)
         try SystemCall.makeDirectory(layout.recoveredDirectory)
         let name = String(file.path.split(separator: "/").last ?? "segment") + ".\(length).torn"
-        try OpenFile.writeAtomically(tail, to: layout.recoveredDirectory + "/" + name,
-            directory: layout.recoveredDirectory)
+        try OpenFile.writeAtomically(
+            tail,
+            to: layout.recoveredDirectory + "/" + name,
+            directory: layout.recoveredDirectory
+        )
         try file.truncate(to: length)
         if durable { try file.sync() }
     }

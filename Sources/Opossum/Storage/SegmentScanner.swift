@@ -51,7 +51,10 @@ struct SegmentScanner {
             }
             let want = min(buffer.count - filled, Int(end - fileOffset))
             let got = try buffer.withUnsafeMutableBytes { (bytes) throws(EventStoreError) -> Int in
-                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[filled..<(filled + want)]), at: fileOffset)
+                try file.read(
+                    into: UnsafeMutableRawBufferPointer(rebasing: bytes[filled..<(filled + want)]),
+                    at: fileOffset
+                )
             }
             if got == 0 { return bufferStart + UInt64(consumed) }
             filled += got

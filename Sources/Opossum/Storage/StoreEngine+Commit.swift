@@ -55,7 +55,8 @@ extension StoreEngine {
                     let conflict = firstConflict(condition, index: state.index, group: group, accepted: accepted)
                 {
                     results[number] = .failure(
-                        AppendConditionError(condition: condition, conflictingPosition: Position(conflict)))
+                        AppendConditionError(condition: condition, conflictingPosition: Position(conflict))
+                    )
                     continue
                 }
                 accepted.append(Accepted(request: number, first: next, count: UInt64(append.events.count)))
@@ -102,9 +103,18 @@ extension StoreEngine {
             for (offset, event) in group[item.request].events.enumerated() {
                 lineOffsets.append(writer.bytes.count)
                 let framing = LineFraming(
-                    commitFirst: commitFirst, commitCount: commitCount, batchFirst: item.first, batchCount: item.count)
-                SegmentLine.encode(event, position: item.first + UInt64(offset), framing: framing, origin: nil,
-                    to: &writer)
+                    commitFirst: commitFirst,
+                    commitCount: commitCount,
+                    batchFirst: item.first,
+                    batchCount: item.count
+                )
+                SegmentLine.encode(
+                    event,
+                    position: item.first + UInt64(offset),
+                    framing: framing,
+                    origin: nil,
+                    to: &writer
+                )
             }
         }
         // A new segment starts when the current one is full; a group never spans two.

@@ -1,10 +1,11 @@
+import Foundation
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import Foundation
-import Synchronization
 
 /// What the writer thread and the readers share, guarded by one mutex.
 struct EngineState: Sendable {
@@ -48,7 +49,12 @@ final class StoreEngine: Sendable {
         self.lockFile = try OpenFile(path: layout.lockFile, flags: O_RDWR | O_CREAT)
         self.ledger = try OpenFile(path: layout.ledgerFile, flags: O_RDWR | O_CREAT)
         let (index, recovered, fromCheckpoint) = try StoreEngine.recover(
-            layout: layout, identity: identity, files: files, lockFile: lockFile, options: options)
+            layout: layout,
+            identity: identity,
+            files: files,
+            lockFile: lockFile,
+            options: options
+        )
         self.state = Mutex(EngineState(index: index, eventsSinceCheckpoint: recovered))
         if !fromCheckpoint || recovered >= UInt64(options.checkpointInterval) {
             // A rebuilt or far-behind index is worth saving now, not at close.
@@ -120,7 +126,9 @@ final class StoreEngine: Sendable {
         let checkpoint = IndexCheckpoint.load(storeId: identity.storeId, layout: layout, files: files)
         var index = checkpoint ?? EventIndex()
         let recovered = try LogFollower(layout: layout, files: files).follow(
-            &index, policy: .repair(durable: options.durability == .flush))
+            &index,
+            policy: .repair(durable: options.durability == .flush)
+        )
         try checkNoStraySegments(index, layout: layout)
         return (index, recovered, checkpoint != nil)
     }

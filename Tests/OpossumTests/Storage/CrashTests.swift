@@ -63,7 +63,8 @@ struct CrashTests {
                     let events = try await reopened.readAll(try .tags(Tag("batch", ack.batch)))
                     #expect(
                         events.map(\.position.rawValue) == Array((ack.last - ack.size + 1)...ack.last),
-                        "round \(round): acknowledged batch \(ack.batch) is missing or moved")
+                        "round \(round): acknowledged batch \(ack.batch) is missing or moved"
+                    )
                 }
                 verified = acknowledged.count
                 await reopened.close()
@@ -80,7 +81,9 @@ struct CrashTests {
     private func verifyWholeLog(_ directory: String, acknowledged: Int) async throws {
         let store = try await FileEventStore.open(at: directory)
         let events = try await store.readAll(.all)
-        #expect(events.map(\.position.rawValue) == Array(1...UInt64(max(events.count, 1))).prefix(events.count).map { $0 })
+        #expect(
+            events.map(\.position.rawValue) == Array(1...UInt64(max(events.count, 1))).prefix(events.count).map { $0 }
+        )
         struct Payload: Decodable {
             let batch: String
             let index: Int

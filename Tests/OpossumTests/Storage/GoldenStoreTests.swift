@@ -32,12 +32,27 @@ struct GoldenStoreTests {
         return [
             [event(1, "CourseCreated", #"{"courseId":"c-1","name":"Algèbre","capacity":2}"#, [Tag("courseId", "c-1")])],
             [
-                event(2, "StudentRegistered", #"{"studentId":"s-1","email":"ana@example.com"}"#,
-                    [Tag("studentId", "s-1"), Tag("studentEmail", "ana@example.com")]),
-                event(3, "StudentEnrolledToCourse", "{\n  \"studentId\": \"s-1\",\n  \"courseId\": \"c-1\"\n}",
-                    [Tag("studentId", "s-1"), Tag("courseId", "c-1")]),
+                event(
+                    2,
+                    "StudentRegistered",
+                    #"{"studentId":"s-1","email":"ana@example.com"}"#,
+                    [Tag("studentId", "s-1"), Tag("studentEmail", "ana@example.com")]
+                ),
+                event(
+                    3,
+                    "StudentEnrolledToCourse",
+                    "{\n  \"studentId\": \"s-1\",\n  \"courseId\": \"c-1\"\n}",
+                    [Tag("studentId", "s-1"), Tag("courseId", "c-1")]
+                ),
             ],
-            [event(4, "Note", "", [Tag("path", "../../etc/passwd"), Tag("nul", "a\u{0}b"), Tag("Name", "x"), Tag("name", "x")])],
+            [
+                event(
+                    4,
+                    "Note",
+                    "",
+                    [Tag("path", "../../etc/passwd"), Tag("nul", "a\u{0}b"), Tag("Name", "x"), Tag("name", "x")]
+                )
+            ],
         ]
     }()
 
@@ -50,7 +65,8 @@ struct GoldenStoreTests {
         try await withTemporaryDirectory { temp in
             try FileManager.default.createDirectory(
                 atPath: URL(fileURLWithPath: temp.storePath).deletingLastPathComponent().path,
-                withIntermediateDirectories: true)
+                withIntermediateDirectories: true
+            )
             try FileManager.default.copyItem(atPath: fixture.path, toPath: temp.storePath)
             let store = try await FileEventStore.open(at: temp.storePath, options: unflushed)
             #expect(store.identity.formatVersion == 1)

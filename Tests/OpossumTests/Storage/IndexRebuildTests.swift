@@ -13,8 +13,10 @@ struct IndexRebuildTests {
             try .types("CourseDefined"),
             try .tags(Tag("course", "3")),
             try .tags(Tag("course", "3"), Tag("student", "1")),
-            Query(try QueryItem(types: ["StudentSubscribedToCourse"], tags: [Tag("student", "2")]),
-                try .types("CourseDefined")),
+            Query(
+                try QueryItem(types: ["StudentSubscribedToCourse"], tags: [Tag("student", "2")]),
+                try .types("CourseDefined")
+            ),
             try .tags(Tag("course", "404")),
         ]
     }
@@ -24,7 +26,9 @@ struct IndexRebuildTests {
         var answers: [[UInt64]] = []
         for query in try Self.queries() {
             answers.append(try await store.readAll(query).map(\.position.rawValue))
-            answers.append(try await store.readAll(query, options: ReadOptions(backwards: true, limit: 3)).map(\.position.rawValue))
+            answers.append(
+                try await store.readAll(query, options: ReadOptions(backwards: true, limit: 3)).map(\.position.rawValue)
+            )
             answers.append([try await store.readLast(query)?.position.rawValue ?? 0])
         }
         return answers
@@ -68,7 +72,8 @@ struct IndexRebuildTests {
             await #expect(throws: AppendConditionError.self) {
                 try await store.append(
                     Event(type: "CourseDefined", tags: [Tag("course", "3")]),
-                    condition: AppendCondition(failIfEventsMatch: try .tags(Tag("course", "3"))))
+                    condition: AppendCondition(failIfEventsMatch: try .tags(Tag("course", "3")))
+                )
             }
             await store.close()
             #expect(try await FileEventStore.check(at: temp.storePath).isHealthy)

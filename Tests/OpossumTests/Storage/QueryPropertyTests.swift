@@ -48,9 +48,12 @@ struct QueryPropertyTests {
                 let query =
                     Int.random(in: 0..<8, using: &random) == 0
                     ? Query.all
-                    : try Query(items: (0..<Int.random(in: 1...3, using: &random)).map { _ in try Self.randomItem(&random) })
+                    : try Query(
+                        items: (0..<Int.random(in: 1...3, using: &random)).map { _ in try Self.randomItem(&random) }
+                    )
                 let options = ReadOptions(
-                    from: Bool.random(using: &random) ? Position(UInt64.random(in: 0...UInt64(all.count + 3), using: &random)) : nil,
+                    from: Bool.random(using: &random)
+                        ? Position(UInt64.random(in: 0...UInt64(all.count + 3), using: &random)) : nil,
                     backwards: Bool.random(using: &random),
                     limit: Bool.random(using: &random) ? Int.random(in: 0...6, using: &random) : nil
                 )
@@ -65,7 +68,9 @@ struct QueryPropertyTests {
 
                 // A condition fails exactly when a matching event lies after `after`.
                 let after = UInt64.random(in: 0...UInt64(all.count + 1), using: &random)
-                let conflict = all.indices.map { UInt64($0 + 1) }.first { $0 > after && query.matches(all[Int($0 - 1)]) }
+                let conflict = all.indices.map { UInt64($0 + 1) }.first {
+                    $0 > after && query.matches(all[Int($0 - 1)])
+                }
                 let head = try await store.status().head
                 let condition = AppendCondition(failIfEventsMatch: query, after: Position(after))
                 do {

@@ -34,8 +34,10 @@ struct SegmentTests {
 
             let reopened = try await FileEventStore.open(at: temp.storePath, options: options)
             #expect(try await snapshot(reopened).map(\.type) == expected)
-            #expect(try await reopened.readAll(.all, options: ReadOptions(from: 30, backwards: true, limit: 4))
-                .map(\.position.rawValue) == [30, 29, 28, 27])
+            #expect(
+                try await reopened.readAll(.all, options: ReadOptions(from: 30, backwards: true, limit: 4))
+                    .map(\.position.rawValue) == [30, 29, 28, 27]
+            )
             await reopened.close()
             #expect(try await FileEventStore.check(at: temp.storePath).isHealthy)
         }
@@ -46,8 +48,12 @@ struct SegmentTests {
         try await withTemporaryDirectory { temp in
             let store = try await FileEventStore.create(at: temp.storePath, name: "site", options: unflushed)
             try await store.append(
-                Event(type: "CourseDefined", data: Data(#"{"name":"Algebra","seats":[1,2]}"#.utf8),
-                    tags: [Tag("course", "7")]))
+                Event(
+                    type: "CourseDefined",
+                    data: Data(#"{"name":"Algebra","seats":[1,2]}"#.utf8),
+                    tags: [Tag("course", "7")]
+                )
+            )
             await store.close()
             let bytes = try StoreFiles(directory: temp.storePath).segment()
             let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
@@ -56,6 +62,37 @@ struct SegmentTests {
             #expect(object["tags"] as? [String] == ["course:7"])
             #expect((object["data"] as? [String: Any])?["name"] as? String == "Algebra")
             #expect((object["crc"] as? String)?.count == 8)
+        }
+    }
+}
+
+/// Logs longer than one read of the scanner still open from scratch.
+@Suite("Large logs")
+struct LargeLogTests {
+    @Test("a log of several megabytes is rebuilt from scratch when the checkpoint is gone")
+    func largeLogRebuilds() async throws {
+        try await withTemporaryDirectory { temp in
+            let store = try await FileEventStore.create(at: temp.storePath, name: "site", options: unflushed)
+            for start in stride(from: 0, to: 9_000, by: 500) {
+                try await store.append(
+                    (start..<start + 500).map { number in
+                        Event(
+                            type: "StudentRegistered",
+                            data: Data(
+                                #"{"n":\#(number),"pad":"\#(String(repeating: "p", count: number % 700))"}"#.utf8
+                            ),
+                            tags: [Tag("student", String(number))]
+                        )
+                    }
+                )
+            }
+            await store.close()
+            StoreFiles(directory: temp.storePath).removeCheckpoint()
+            let reopened = try await FileEventStore.open(at: temp.storePath, options: unflushed)
+            #expect(try await reopened.status().head == Position(9_000))
+            #expect(try await reopened.readAll(try .tags(Tag("student", "8999"))).map(\.position.rawValue) == [9_000])
+            await reopened.close()
+            #expect(try await FileEventStore.check(at: temp.storePath).isHealthy)
         }
     }
 }
