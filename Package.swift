@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "Opossum", targets: ["Opossum"]),
         .executable(name: "opossum", targets: ["opossum"]),
+        .executable(name: "opossum-bench", targets: ["opossum-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -26,6 +27,20 @@ let package = Package(
             name: "opossum",
             dependencies: [
                 "Opossum",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .executableTarget(
+            name: "opossum-bench",
+            dependencies: [
+                "Opossum",
+                "CSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

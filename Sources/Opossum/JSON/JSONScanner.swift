@@ -105,6 +105,70 @@ struct JSONScanner: ~Copyable {
         }
     }
 
+    /// Reads a string and hands its decoded UTF-8 bytes to `body` without making a
+    /// `String`: the bytes are the input itself when the string has no escapes.
+    mutating func withStringBytes<Result>(
+        _ body: (UnsafeRawBufferPointer) throws(JSONSyntaxError) -> Result
+    ) throws(JSONSyntaxError) -> Result {
+        try expect(UInt8(ascii: "\""))
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return try body(UnsafeRawBufferPointer(rebasing: bytes[start..<(index - 1)]))
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            index += 1
+        }
+        // Escapes: decode into a scratch buffer.
+        index = start - 1
+        var text = try readString()
+        return try text.withUTF8 { buffer in
+            Swift.Result { () throws(JSONSyntaxError) -> Result in try body(UnsafeRawBufferPointer(buffer)) }
+        }.get()
+    }
+
+    /// Steps over one value of a line whose checksum was verified, tracking only
+    /// strings and nesting, and returns the range it occupied.
+    ///
+    /// Unlike ``skipValue()`` it does not validate: the bytes were validated when
+    /// appended and the checksum shows they have not changed since. Malformed input
+    /// yields a wrong range, never an out-of-bounds read.
+    mutating func skipVerifiedValue() -> Range<Int> {
+        skipWhitespace()
+        let start = index
+        var depth = 0
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                index += 1
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    index += byte == UInt8(ascii: "\\") ? 2 : 1
+                    if byte == UInt8(ascii: "\"") { break }
+                }
+                if depth == 0 { return start..<min(index, bytes.count) }
+                continue
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if depth == 0 { return start..<index }
+                depth -= 1
+                if depth == 0 {
+                    index += 1
+                    return start..<index
+                }
+            case UInt8(ascii: ","):
+                if depth == 0 { return start..<index }
+            default:
+                break
+            }
+            index += 1
+        }
+        return start..<min(index, bytes.count)
+    }
+
     private mutating func readEscape(into decoded: inout [UInt8]) throws(JSONSyntaxError) {
         guard index < bytes.count else { throw fail("unterminated escape") }
         let byte = bytes[index]

@@ -130,9 +130,13 @@ extension SequencedEvent {
         if event.data.isEmpty {
             writer.append("null")
         } else {
+            let start = writer.bytes.count
+            event.data.withUnsafeBytes { writer.bytes.append(contentsOf: $0) }
             // Line breaks can only be whitespace between tokens in valid JSON; a
             // space keeps the value identical and the output one line per event.
-            writer.bytes.append(contentsOf: event.data.lazy.map { $0 == 0x0A || $0 == 0x0D ? 0x20 : $0 })
+            for index in start..<writer.bytes.count where writer.bytes[index] == 0x0A || writer.bytes[index] == 0x0D {
+                writer.bytes[index] = 0x20
+            }
         }
         writer.append(",\"metadata\":{\"timestamp\":\"")
         Timestamp.append(timestamp, to: &writer)

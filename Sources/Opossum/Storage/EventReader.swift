@@ -19,6 +19,7 @@ final class EventReader: @unchecked Sendable {
     private var remaining = Int.max
     private var isFinished = false
     private var buffer: [UInt8] = []
+    private var strings = StringCache()
 
     init(engine: StoreEngine, query: Query, options: ReadOptions) {
         self.engine = engine
@@ -123,7 +124,8 @@ final class EventReader: @unchecked Sendable {
         try buffer.withUnsafeBytes { bytes in
             Result { () throws(EventStoreError) -> SequencedEvent in
                 let line = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length - 1)])
-                guard SegmentLine.checksumIsValid(line), let decoded = try? SegmentLine.decode(line, payload: true),
+                guard SegmentLine.checksumIsValid(line),
+                    let decoded = try? SegmentLine.decode(line, payload: true, strings: &strings),
                     decoded.position == position
                 else {
                     throw EventStoreError(

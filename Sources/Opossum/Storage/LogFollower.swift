@@ -82,6 +82,7 @@ struct LogFollower {
         var pending: [(offset: UInt64, line: DecodedLine)] = []
         var damage: (offset: UInt64, reason: String)?
         var committedEnd = index.segments[segment].end
+        var strings = StringCache()
         let stopped: UInt64
         do {
             stopped = try SegmentScanner(file: file).forEachLine(from: committedEnd, to: end) { bytes, offset in
@@ -89,9 +90,9 @@ struct LogFollower {
                 switch Self.verify(
                     bytes,
                     expecting: index.head + UInt64(pending.count) + 1,
-                    in: pending.first?.line.framing
-                )
-                {
+                    in: pending.first?.line.framing,
+                    strings: &strings
+                ) {
                 case .success(let verified): line = verified
                 case .failure(let problem):
                     damage = (offset, problem.reason)
@@ -137,12 +138,13 @@ struct LogFollower {
     static func verify(
         _ bytes: UnsafeRawBufferPointer,
         expecting position: UInt64,
-        in group: LineFraming?
+        in group: LineFraming?,
+        strings: inout StringCache
     ) -> Result<DecodedLine, LineProblem> {
         guard SegmentLine.checksumIsValid(bytes) else { return .failure(LineProblem(reason: "checksum mismatch")) }
         let line: DecodedLine
         do {
-            line = try SegmentLine.decode(bytes, payload: false)
+            line = try SegmentLine.decode(bytes, payload: false, strings: &strings)
         } catch {
             return .failure(LineProblem(reason: "malformed line: \(error.reason)"))
         }

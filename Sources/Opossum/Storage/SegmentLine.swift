@@ -135,11 +135,56 @@ enum SegmentLine {
         return CRC32C.checksum(UnsafeRawBufferPointer(rebasing: line[..<trailer])) == stored
     }
 
+    /// The fields a segment line may have.
+    private enum Field {
+        case position, commit, batch, type, tags, data, dataText, metadata, origin, crc, unknown
+        case eventId, timestamp, correlationId, causationId, storeId
+
+        /// The field a key names, compared byte for byte without making a `String`.
+        init(_ key: UnsafeRawBufferPointer) {
+            func named(_ name: StaticString) -> Bool {
+                key.count == name.utf8CodeUnitCount
+                    && memcmp(key.baseAddress!, name.utf8Start, key.count) == 0
+            }
+            switch key.count {
+            case 3 where named("crc"): self = .crc
+            case 4 where named("type"): self = .type
+            case 4 where named("tags"): self = .tags
+            case 4 where named("data"): self = .data
+            case 5 where named("batch"): self = .batch
+            case 6 where named("commit"): self = .commit
+            case 6 where named("origin"): self = .origin
+            case 7 where named("eventId"): self = .eventId
+            case 7 where named("storeId"): self = .storeId
+            case 8 where named("position"): self = .position
+            case 8 where named("dataText"): self = .dataText
+            case 8 where named("metadata"): self = .metadata
+            case 9 where named("timestamp"): self = .timestamp
+            case 11 where named("causationId"): self = .causationId
+            case 13 where named("correlationId"): self = .correlationId
+            default: self = .unknown
+            }
+        }
+    }
+
+    /// Reads an object key and the colon after it.
+    private static func readField(_ scanner: inout JSONScanner) throws(JSONSyntaxError) -> Field {
+        let field = try scanner.withStringBytes { key in Field(key) }
+        try scanner.expect(UInt8(ascii: ":"))
+        return field
+    }
+
     /// Decodes a line whose checksum was verified.
     ///
     /// With `payload` false, `data` and the metadata are stepped over rather than
     /// decoded: indexing and recovery need only the position, framing, type and tags.
-    static func decode(_ line: UnsafeRawBufferPointer, payload: Bool) throws(JSONSyntaxError) -> DecodedLine {
+    /// `strings` reuses the text of types and tag keys already seen, so reading a
+    /// long run of events allocates little more than their payloads.
+    static func decode(
+        _ line: UnsafeRawBufferPointer,
+        payload: Bool,
+        strings: inout StringCache
+    ) throws(JSONSyntaxError) -> DecodedLine {
         var scanner = JSONScanner(line)
         var position: UInt64?
         var framing: LineFraming?
@@ -148,46 +193,49 @@ enum SegmentLine {
         var origin: EventOrigin?
         try scanner.expect(UInt8(ascii: "{"))
         repeat {
-            let key = try scanner.readString()
-            try scanner.expect(UInt8(ascii: ":"))
-            switch key {
-            case "position":
+            switch try readField(&scanner) {
+            case .position:
                 position = try scanner.readUInt64()
-            case "commit":
+            case .commit:
                 let (first, count) = try readPair(&scanner)
                 framing = LineFraming(commitFirst: first, commitCount: count, batchFirst: 0, batchCount: 0)
-            case "batch":
+            case .batch:
                 batch = try readPair(&scanner)
-            case "type":
-                event.type = try scanner.readString()
-            case "tags":
+            case .type:
+                event.type = try scanner.withStringBytes { strings.string(for: $0) }
+            case .tags:
                 try scanner.expect(UInt8(ascii: "["))
                 if try !scanner.consume(UInt8(ascii: "]")) {
                     repeat {
-                        let text = try scanner.readString()
-                        guard let tag = try? Tag(parsing: text) else { throw scanner.fail("malformed tag") }
+                        let tag = try scanner.withStringBytes { (text) throws(JSONSyntaxError) -> Tag in
+                            guard let colon = text.firstIndex(of: UInt8(ascii: ":")), colon > 0 else {
+                                throw JSONSyntaxError(offset: 0, reason: "malformed tag")
+                            }
+                            return Tag(
+                                strings.string(for: UnsafeRawBufferPointer(rebasing: text[..<colon])),
+                                String(decoding: UnsafeRawBufferPointer(rebasing: text[(colon + 1)...]), as: UTF8.self)
+                            )
+                        }
                         event.tags.append(tag)
                     } while try scanner.consume(UInt8(ascii: ","))
                     try scanner.expect(UInt8(ascii: "]"))
                 }
-            case "data":
-                let range = try scanner.skipValue()
+            case .data:
+                let range = scanner.skipVerifiedValue()
                 if payload { event.data = Data(UnsafeRawBufferPointer(rebasing: line[range])) }
-            case "dataText":
+            case .dataText:
                 let text = try scanner.readString()
                 if payload { event.data = Data(text.utf8) }
-            case "metadata":
+            case .metadata:
                 if payload {
                     event.metadata = try readMetadata(&scanner)
                 } else {
-                    _ = try scanner.skipValue()
+                    _ = scanner.skipVerifiedValue()
                 }
-            case "origin":
+            case .origin:
                 origin = try readOrigin(&scanner)
-            case "crc":
-                _ = try scanner.readString()
             default:
-                _ = try scanner.skipValue()
+                _ = scanner.skipVerifiedValue()
             }
         } while try scanner.consume(UInt8(ascii: ","))
         try scanner.expect(UInt8(ascii: "}"))
@@ -205,6 +253,12 @@ enum SegmentLine {
         return DecodedLine(position: position, framing: framing, event: event, origin: origin)
     }
 
+    /// Decodes a line whose checksum was verified, without reusing strings.
+    static func decode(_ line: UnsafeRawBufferPointer, payload: Bool) throws(JSONSyntaxError) -> DecodedLine {
+        var strings = StringCache()
+        return try decode(line, payload: payload, strings: &strings)
+    }
+
     private static func readPair(_ scanner: inout JSONScanner) throws(JSONSyntaxError) -> (UInt64, UInt64) {
         try scanner.expect(UInt8(ascii: "["))
         let first = try scanner.readUInt64()
@@ -218,19 +272,16 @@ enum SegmentLine {
         var metadata = EventMetadata()
         try scanner.expect(UInt8(ascii: "{"))
         repeat {
-            let key = try scanner.readString()
-            try scanner.expect(UInt8(ascii: ":"))
-            let text = try scanner.readString()
-            switch key {
-            case "eventId":
-                metadata.eventId = text.utf8.withContiguousStorageIfAvailable { UUIDText.parse(.init($0)) } ?? nil
+            switch try readField(&scanner) {
+            case .eventId:
+                metadata.eventId = try scanner.withStringBytes { UUIDText.parse($0) }
                 if metadata.eventId == nil { throw scanner.fail("malformed eventId") }
-            case "timestamp":
-                metadata.timestamp = text.utf8.withContiguousStorageIfAvailable { Timestamp.parse(.init($0)) } ?? nil
+            case .timestamp:
+                metadata.timestamp = try scanner.withStringBytes { Timestamp.parse($0) }
                 if metadata.timestamp == nil { throw scanner.fail("malformed timestamp") }
-            case "correlationId": metadata.correlationId = text
-            case "causationId": metadata.causationId = text
-            default: break
+            case .correlationId: metadata.correlationId = try scanner.readString()
+            case .causationId: metadata.causationId = try scanner.readString()
+            default: _ = scanner.skipVerifiedValue()
             }
         } while try scanner.consume(UInt8(ascii: ","))
         try scanner.expect(UInt8(ascii: "}"))
@@ -242,16 +293,10 @@ enum SegmentLine {
         var position: UInt64?
         try scanner.expect(UInt8(ascii: "{"))
         repeat {
-            let key = try scanner.readString()
-            try scanner.expect(UInt8(ascii: ":"))
-            switch key {
-            case "storeId":
-                let text = try scanner.readString()
-                storeId = text.utf8.withContiguousStorageIfAvailable { UUIDText.parse(.init($0)) } ?? nil
-            case "position":
-                position = try scanner.readUInt64()
-            default:
-                _ = try scanner.skipValue()
+            switch try readField(&scanner) {
+            case .storeId: storeId = try scanner.withStringBytes { UUIDText.parse($0) }
+            case .position: position = try scanner.readUInt64()
+            default: _ = scanner.skipVerifiedValue()
             }
         } while try scanner.consume(UInt8(ascii: ","))
         try scanner.expect(UInt8(ascii: "}"))
