@@ -121,12 +121,9 @@ extension SequencedEvent {
         writer.append(position.rawValue)
         writer.append(",\"type\":")
         writer.appendString(event.type)
-        writer.append(",\"tags\":[")
-        for (index, tag) in event.tags.enumerated() {
-            if index > 0 { writer.append(",") }
-            writer.appendString(tag.description)
-        }
-        writer.append("],\"data\":")
+        writer.append(",")
+        writer.appendTagsField(event.tags)
+        writer.append(",\"data\":")
         if event.data.isEmpty {
             writer.append("null")
         } else {
@@ -143,22 +140,9 @@ extension SequencedEvent {
         writer.append("\",\"eventId\":\"")
         UUIDText.append(eventId, to: &writer)
         writer.append("\"")
-        if let correlationId = event.metadata.correlationId {
-            writer.append(",\"correlationId\":")
-            writer.appendString(correlationId)
-        }
-        if let causationId = event.metadata.causationId {
-            writer.append(",\"causationId\":")
-            writer.appendString(causationId)
-        }
+        writer.appendTracingIds(event.metadata)
         writer.append("}")
-        if let origin {
-            writer.append(",\"origin\":{\"storeId\":\"")
-            UUIDText.append(origin.storeId, to: &writer)
-            writer.append("\",\"position\":")
-            writer.append(origin.position.rawValue)
-            writer.append("}")
-        }
+        writer.appendOriginField(origin)
         writer.append("}")
         return String(decoding: writer.bytes, as: UTF8.self)
     }

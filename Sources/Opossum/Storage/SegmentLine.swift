@@ -62,12 +62,8 @@ enum SegmentLine {
         writer.append(framing.batchCount)
         writer.append("],\"type\":")
         writer.appendString(event.type)
-        writer.append(",\"tags\":[")
-        for (index, tag) in event.tags.enumerated() {
-            if index > 0 { writer.append(",") }
-            writer.appendString(tag.description)
-        }
-        writer.append("]")
+        writer.append(",")
+        writer.appendTagsField(event.tags)
         if !event.data.isEmpty {
             if event.data.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
                 // Line breaks between JSON tokens would split the line; such a payload
@@ -84,22 +80,9 @@ enum SegmentLine {
         writer.append("\",\"timestamp\":\"")
         Timestamp.append(event.metadata.timestamp ?? Date(), to: &writer)
         writer.append("\"")
-        if let correlationId = event.metadata.correlationId {
-            writer.append(",\"correlationId\":")
-            writer.appendString(correlationId)
-        }
-        if let causationId = event.metadata.causationId {
-            writer.append(",\"causationId\":")
-            writer.appendString(causationId)
-        }
+        writer.appendTracingIds(event.metadata)
         writer.append("}")
-        if let origin {
-            writer.append(",\"origin\":{\"storeId\":\"")
-            UUIDText.append(origin.storeId, to: &writer)
-            writer.append("\",\"position\":")
-            writer.append(origin.position.rawValue)
-            writer.append("}")
-        }
+        writer.appendOriginField(origin)
         let crc = writer.bytes.withUnsafeBytes {
             CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start...]))
         }
