@@ -21,8 +21,10 @@ let package = Package(
     targets: [
         .target(
             name: "Opossum",
+            dependencies: ["CCRC32C"],
             swiftSettings: swiftSettings
         ),
+        .target(name: "CCRC32C"),
         .executableTarget(
             name: "opossum",
             dependencies: [
