@@ -12,6 +12,26 @@ struct ChunkedArray<Element: Sendable>: Sendable {
 
     init() {}
 
+    /// An array of `count` elements read from `raw` (tightly packed, native layout),
+    /// copied a whole chunk at a time.
+    init(copying raw: UnsafeRawBufferPointer, count: Int) {
+        var start = 0
+        while start < count {
+            let end = Swift.min(start + Self.chunkSize, count)
+            let size = MemoryLayout<Element>.stride
+            chunks.append(
+                Array(unsafeUninitializedCapacity: end - start) { buffer, initialized in
+                    UnsafeMutableRawBufferPointer(buffer).copyMemory(
+                        from: UnsafeRawBufferPointer(rebasing: raw[(start * size)..<(end * size)])
+                    )
+                    initialized = end - start
+                }
+            )
+            start = end
+        }
+        self.count = count
+    }
+
     var isEmpty: Bool { count == 0 }
 
     mutating func append(_ element: Element) {

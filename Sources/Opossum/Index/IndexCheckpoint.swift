@@ -52,7 +52,11 @@ enum IndexCheckpoint {
             out.append(segment.end)
             out.append(UInt32(segment.offsets.count))
             for chunk in segment.offsets.chunks {
+                #if _endian(little)
                 chunk.withUnsafeBytes { out.bytes.append(contentsOf: $0) }
+                #else
+                for offset in chunk { out.append(offset) }
+                #endif
             }
         }
         out.append(UInt32(index.types.count))
@@ -87,24 +91,35 @@ enum IndexCheckpoint {
                 guard let first = input.uint64(), let end = input.uint64(), let count = input.uint32() else {
                     return nil
                 }
+                guard let raw = input.bytes(Int(count) * 4) else { return nil }
                 var segment = SegmentEntry(firstPosition: first)
                 segment.end = end
-                for _ in 0..<count {
-                    guard let offset = input.uint32() else { return nil }
-                    segment.offsets.append(offset)
+                #if _endian(little)
+                segment.offsets = ChunkedArray(copying: raw, count: Int(count))
+                #else
+                for number in 0..<Int(count) {
+                    segment.offsets.append(raw.loadUnaligned(fromByteOffset: number * 4, as: UInt32.self).littleEndian)
                 }
+                #endif
                 index.segments.append(segment)
             }
             guard let typeCount = input.uint32() else { return nil }
+            index.types.reserveCapacity(Int(typeCount))
             for _ in 0..<typeCount {
                 guard let name = input.lengthPrefixed(), let positions = input.positions(upTo: head) else { return nil }
                 index.types[ByteString(String(decoding: name, as: UTF8.self))] = positions
             }
             guard let tagCount = input.uint32() else { return nil }
+            index.tags.reserveCapacity(Int(tagCount))
+            var keys = StringCache()
             for _ in 0..<tagCount {
                 guard let text = input.lengthPrefixed(), let positions = input.positions(upTo: head),
-                    let tag = try? Tag(parsing: String(decoding: text, as: UTF8.self))
+                    let colon = text.firstIndex(of: UInt8(ascii: ":")), colon > 0
                 else { return nil }
+                let tag = Tag(
+                    keys.string(for: UnsafeRawBufferPointer(rebasing: text[..<colon])),
+                    String(decoding: UnsafeRawBufferPointer(rebasing: text[(colon + 1)...]), as: UTF8.self)
+                )
                 index.tags[tag] = positions
             }
             guard input.isAtEnd, isConsistent(index) else { return nil }
@@ -162,7 +177,11 @@ private struct BinaryWriter {
     mutating func appendPositions(_ positions: ChunkedArray<UInt64>) {
         append(UInt32(positions.count))
         for chunk in positions.chunks {
+            #if _endian(little)
+            chunk.withUnsafeBytes { bytes.append(contentsOf: $0) }
+            #else
             for position in chunk { append(position) }
+            #endif
         }
     }
 }
@@ -196,14 +215,20 @@ private struct BinaryReader {
     /// A strictly increasing position list.
     mutating func positions(upTo head: UInt64) -> ChunkedArray<UInt64>? {
         guard let count = uint32(), let raw = bytes(Int(count) * 8) else { return nil }
-        var list = ChunkedArray<UInt64>()
         var previous: UInt64 = 0
         for index in 0..<Int(count) {
             let position = raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self).littleEndian
             guard position > previous, position <= head else { return nil }
-            list.append(position)
             previous = position
         }
+        #if _endian(little)
+        return ChunkedArray(copying: raw, count: Int(count))
+        #else
+        var list = ChunkedArray<UInt64>()
+        for index in 0..<Int(count) {
+            list.append(raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self).littleEndian)
+        }
         return list
+        #endif
     }
 }
