@@ -23,6 +23,10 @@ final class CommitWriter: @unchecked Sendable {
     private var isStopping = false
     private var isStopped = false
     private let commit: ([PendingAppend]) -> Void
+    /// How many appends the last group held: as many writers are likely to come back.
+    private var lastGroupSize = 0
+    /// How long the last group took to commit.
+    private var lastCommitDuration: Duration = .zero
 
     /// Starts the writer thread; `commit` runs on it for each group, in order.
     init(name: String, commit: @escaping ([PendingAppend]) -> Void) {
@@ -55,6 +59,7 @@ final class CommitWriter: @unchecked Sendable {
     }
 
     private func run() {
+        let clock = ContinuousClock()
         while true {
             condition.lock()
             while queue.isEmpty && !isStopping { condition.wait() }
@@ -64,11 +69,31 @@ final class CommitWriter: @unchecked Sendable {
                 condition.unlock()
                 return
             }
+            gatherStragglers(clock: clock)
             let count = min(queue.count, Self.maximumGroupSize)
             let group = Array(queue.prefix(count))
             queue.removeFirst(count)
+            lastGroupSize = count
             condition.unlock()
+            let start = clock.now
             commit(group)
+            lastCommitDuration = clock.now - start
+        }
+    }
+
+    /// Waits a little for the writers of the last group to come back, so that they
+    /// share the next flush instead of splitting into a small group and a large one.
+    ///
+    /// The wait ends as soon as as many appends are queued as the last group held,
+    /// and never lasts more than a tenth of the last commit (at most a millisecond):
+    /// a lone writer, whose last group held one append, never waits at all.
+    private func gatherStragglers(clock: ContinuousClock) {
+        guard queue.count < lastGroupSize, !isStopping else { return }
+        let window = min(lastCommitDuration / 10, .milliseconds(1))
+        let (seconds, attoseconds) = window.components
+        let deadline = Date(timeIntervalSinceNow: Double(seconds) + Double(attoseconds) / 1e18)
+        while queue.count < lastGroupSize && !isStopping {
+            if !condition.wait(until: deadline) { return }
         }
     }
 }

@@ -138,7 +138,8 @@ extension StoreEngine {
             undo(file, at: start, after: error)
             throw error
         }
-        state.withLock { state in
+        let now = ContinuousClock.now
+        let ledgerIsStale = state.withLock { state -> Bool in
             if state.index.segments.last?.firstPosition != commitFirst && startsSegment {
                 state.index.startSegment()
             }
@@ -151,8 +152,12 @@ extension StoreEngine {
             state.index.segments[state.index.segments.count - 1].end = start + UInt64(writer.bytes.count)
             state.eventsSinceCheckpoint += commitCount
             state.isWriting = false
+            // The hint is for people and scripts: a few times a second is enough.
+            guard state.ledgerWrittenAt.map({ now - $0 >= .milliseconds(100) }) ?? true else { return false }
+            state.ledgerWrittenAt = now
+            return true
         }
-        writeLedger(commitFirst + commitCount - 1)
+        if ledgerIsStale { writeLedger(commitFirst + commitCount - 1) }
     }
 
     /// Removes a group whose write or flush failed. After a failed flush the kernel
@@ -175,7 +180,7 @@ extension StoreEngine {
     }
 
     /// Rewrites the `.ledger` hint; it is never flushed and never trusted.
-    private func writeLedger(_ head: UInt64) {
+    func writeLedger(_ head: UInt64) {
         // Padded to a fixed width so a shorter number never leaves digits behind.
         var text = Array(String(head).utf8)
         text.append(contentsOf: repeatElement(0x20, count: max(0, 20 - text.count)))

@@ -21,6 +21,8 @@ struct EngineState: Sendable {
     var isClosed = false
     /// Events committed since the index checkpoint was last written.
     var eventsSinceCheckpoint: UInt64 = 0
+    /// When the `.ledger` hint was last rewritten.
+    var ledgerWrittenAt: ContinuousClock.Instant?
 }
 
 /// The machinery behind a ``FileEventStore``: files, index, and the writer thread.
@@ -81,11 +83,14 @@ final class StoreEngine: Sendable {
             return box
         }
         writer?.stop()
-        let dirty = state.withLock { state -> Bool in
+        let (dirty, head) = state.withLock { state -> (Bool, UInt64) in
             state.isClosed = true
-            return state.eventsSinceCheckpoint > 0
+            return (state.eventsSinceCheckpoint > 0, state.index.head)
         }
-        if dirty { try? writeCheckpoint() }
+        if dirty {
+            writeLedger(head)
+            try? writeCheckpoint()
+        }
         files.removeAll()
     }
 
