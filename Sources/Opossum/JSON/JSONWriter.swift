@@ -15,10 +15,6 @@ struct JSONWriter {
         literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    mutating func appendRaw(_ raw: some Collection<UInt8>) {
-        bytes.append(contentsOf: raw)
-    }
-
     mutating func append(_ value: UInt64) {
         if value == 0 {
             bytes.append(UInt8(ascii: "0"))

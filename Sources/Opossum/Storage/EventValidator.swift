@@ -21,7 +21,8 @@ struct EventValidator {
     }
 
     private func validate(_ event: Event, number: Int) throws(EventStoreError) {
-        let name = "event \(number)" + (event.type.isEmpty ? "" : " (\(event.type.debugDescription))")
+        // Only built when something is wrong: this runs for every event appended.
+        var name: String { "event \(number)" + (event.type.isEmpty ? "" : " (\(event.type.debugDescription))") }
         guard !event.type.isEmpty else {
             throw EventStoreError(.invalidEvent, "\(name) has an empty type")
         }

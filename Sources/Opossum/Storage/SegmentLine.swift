@@ -65,14 +65,18 @@ enum SegmentLine {
         writer.append(",")
         writer.appendTagsField(event.tags)
         if !event.data.isEmpty {
-            if event.data.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
+            let hasLineBreak = event.data.withUnsafeBytes { bytes in
+                memchr(bytes.baseAddress!, 0x0A, bytes.count) != nil
+                    || memchr(bytes.baseAddress!, 0x0D, bytes.count) != nil
+            }
+            if hasLineBreak {
                 // Line breaks between JSON tokens would split the line; such a payload
                 // is kept as a string so its bytes come back exactly as given.
                 writer.append(",\"dataText\":")
                 writer.appendString(String(decoding: event.data, as: UTF8.self))
             } else {
                 writer.append(",\"data\":")
-                writer.appendRaw(event.data)
+                event.data.withUnsafeBytes { writer.bytes.append(contentsOf: $0) }
             }
         }
         writer.append(",\"metadata\":{\"eventId\":\"")
