@@ -187,6 +187,14 @@ final class StoreEngine: Sendable {
         if SystemCall.exists(layout.identityFile) {
             throw EventStoreError(.alreadyExists, "an Opossum store already exists here", path: layout.root)
         }
+        // A store takes a directory of its own: never scatter its files among others.
+        if let stranger = try SystemCall.listDirectory(layout.root).first {
+            throw EventStoreError(
+                .alreadyExists,
+                "the directory is not empty (it holds \(stranger.debugDescription)); a store needs a new or empty directory",
+                path: layout.root
+            )
+        }
         try SystemCall.makeDirectory(layout.eventsDirectory)
         try SystemCall.makeDirectory(layout.indicesDirectory)
         let identity = StoreIdentity(storeId: UUID(), name: name, createdAt: Date())
