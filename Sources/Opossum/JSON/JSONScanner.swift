@@ -23,6 +23,7 @@ struct JSONScanner: ~Copyable {
         JSONSyntaxError(offset: index, reason: reason)
     }
 
+    @inline(__always)
     mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
@@ -33,6 +34,7 @@ struct JSONScanner: ~Copyable {
     }
 
     /// The next non-whitespace byte, without consuming it.
+    @inline(__always)
     mutating func peek() throws(JSONSyntaxError) -> UInt8 {
         skipWhitespace()
         guard index < bytes.count else { throw fail("unexpected end of text") }
@@ -40,6 +42,7 @@ struct JSONScanner: ~Copyable {
     }
 
     /// Consumes `byte` (after whitespace) or fails.
+    @inline(__always)
     mutating func expect(_ byte: UInt8) throws(JSONSyntaxError) {
         guard try peek() == byte else {
             throw fail("expected '\(Character(Unicode.Scalar(byte)))'")
@@ -48,6 +51,7 @@ struct JSONScanner: ~Copyable {
     }
 
     /// Consumes `byte` (after whitespace) if it is next.
+    @inline(__always)
     mutating func consume(_ byte: UInt8) throws(JSONSyntaxError) -> Bool {
         if try peek() == byte {
             index += 1
@@ -107,6 +111,7 @@ struct JSONScanner: ~Copyable {
 
     /// Reads a string and hands its decoded UTF-8 bytes to `body` without making a
     /// `String`: the bytes are the input itself when the string has no escapes.
+    @inline(__always)
     mutating func withStringBytes<Result>(
         _ body: (UnsafeRawBufferPointer) throws(JSONSyntaxError) -> Result
     ) throws(JSONSyntaxError) -> Result {

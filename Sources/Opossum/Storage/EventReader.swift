@@ -17,7 +17,8 @@ final class EventReader: @unchecked Sendable {
     private var table = SegmentTable(segments: [], head: 0)
     private var target: UInt64 = 0
     private var remaining = Int.max
-    private var isFinished = false
+    /// Whether the read has returned its last event: no further chunk is needed.
+    private(set) var isFinished = false
     private var buffer: [UInt8] = []
     private var strings = StringCache()
 

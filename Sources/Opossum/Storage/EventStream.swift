@@ -44,7 +44,12 @@ public struct EventStream: AsyncSequence, Sendable {
             guard !isDone else { return nil }
             let reader = self.reader
             let size = chunkSize
-            chunk = try await IOThreadPool.shared.run { try reader.nextChunk(count: size) }
+            let (events, finished) = try await IOThreadPool.shared.run {
+                (try reader.nextChunk(count: size), reader.isFinished)
+            }
+            chunk = events
+            // A chunk that ends the read saves the trip to learn there is no more.
+            isDone = finished
             // Small first, for quick answers to small reads; larger after, for throughput.
             chunkSize = Swift.min(chunkSize * 4, 2048)
             index = 0
