@@ -165,6 +165,14 @@ enum SystemCall {
         throw error("removing", path: path, errno: code)
     }
 
+    /// Fills `buffer` with cryptographically strong random bytes, from the C
+    /// library's generator (seeded by the kernel, no system call per use).
+    /// The corresponding C function is `arc4random_buf(3)`.
+    static func fillRandom(_ buffer: UnsafeMutableRawBufferPointer) {
+        guard let base = buffer.baseAddress else { return }
+        arc4random_buf(base, buffer.count)
+    }
+
     /// The names in a directory, without `.` and `..`. The C functions are `opendir(3)`/`readdir(3)`.
     static func listDirectory(_ path: String) throws(EventStoreError) -> [String] {
         guard let dir = opendir(path) else { throw error("listing", path: path, errno: errno) }

@@ -14,7 +14,9 @@ struct EventValidator {
         var prepared = events
         for index in prepared.indices {
             try validate(prepared[index], number: index + 1)
-            if prepared[index].metadata.eventId == nil { prepared[index].metadata.eventId = UUID() }
+            if prepared[index].metadata.eventId == nil {
+                prepared[index].metadata.eventId = EventIdGenerator.next()
+            }
             if prepared[index].metadata.timestamp == nil { prepared[index].metadata.timestamp = now }
         }
         return prepared
