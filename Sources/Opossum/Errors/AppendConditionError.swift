@@ -14,6 +14,7 @@ public struct AppendConditionError: Error, Hashable, Sendable, CustomStringConve
         self.conflictingPosition = conflictingPosition
     }
 
+    /// A sentence naming the conflicting position.
     public var description: String {
         let after = condition.after.map { "after position \($0)" } ?? "in the whole store"
         return

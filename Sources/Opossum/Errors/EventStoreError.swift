@@ -45,6 +45,7 @@ public struct EventStoreError: Error, Hashable, Sendable, CustomStringConvertibl
         self.errno = errno
     }
 
+    /// The message, followed by the file and byte offset involved.
     public var description: String {
         var text = message
         if let path {

@@ -29,11 +29,13 @@ public struct Event: Hashable, Sendable {
         self.metadata = metadata
     }
 
+    /// Whether two events are the same, comparing the type byte for byte.
     public static func == (lhs: Event, rhs: Event) -> Bool {
         lhs.type.utf8.elementsEqual(rhs.type.utf8) && lhs.data == rhs.data && lhs.tags == rhs.tags
             && lhs.metadata == rhs.metadata
     }
 
+    /// Hashes the event consistently with its equality.
     public func hash(into hasher: inout Hasher) {
         hasher.combineUTF8(type)
         hasher.combine(data)

@@ -23,10 +23,12 @@ public struct Position: RawRepresentable, Hashable, Comparable, Sendable, Custom
     /// The position right after this one.
     public var next: Position { Position(rawValue + 1) }
 
+    /// Whether `lhs` comes before `rhs` in the log.
     public static func < (lhs: Position, rhs: Position) -> Bool {
         lhs.rawValue < rhs.rawValue
     }
 
+    /// The position as a decimal number.
     public var description: String { String(rawValue) }
 }
 

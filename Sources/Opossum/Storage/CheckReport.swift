@@ -16,6 +16,7 @@ public struct CheckReport: Hashable, Sendable {
             self.offset = offset
         }
 
+        /// The problem as one line: file, offset and message.
         public var description: String {
             guard let file else { return message }
             guard let offset else { return "\(file): \(message)" }
