@@ -11,19 +11,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v swift >/dev/null 2>&1; then
-    echo "Scripts/bench.sh: the Swift toolchain (swift 6.1 or later) is needed on PATH" >&2
-    exit 1
-fi
-
+source Scripts/lib/setup.sh
+require_swift Scripts/bench.sh
 # The SQLite baseline links the system's libsqlite3.
-if ! pkg-config --exists sqlite3 2>/dev/null; then
-    echo "Scripts/bench.sh: installing libsqlite3-dev (and pkg-config) for the SQLite baseline" >&2
-    sudo=()
-    if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
-    "${sudo[@]}" apt-get update -qq
-    "${sudo[@]}" apt-get install -y -qq libsqlite3-dev pkg-config
-fi
+ensure_sqlite Scripts/bench.sh
 
 build=(swift build -c release --product opossum-bench)
 if [ -n "${OPOSSUM_BENCH_SCRATCH:-}" ]; then build+=(--scratch-path "$OPOSSUM_BENCH_SCRATCH"); fi

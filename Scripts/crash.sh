@@ -4,6 +4,9 @@
 # Usage: Scripts/crash.sh [ROUNDS]   (default 1000; CI runs 100)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source Scripts/lib/setup.sh
+require_swift Scripts/crash.sh
+ensure_sqlite Scripts/crash.sh
 rounds="${1:-1000}"
 swift build --build-tests
 OPOSSUM_CRASH_ROUNDS="$rounds" exec swift test --skip-build --filter CrashTests

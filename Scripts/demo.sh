@@ -5,10 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v swift >/dev/null 2>&1; then
-    echo "Scripts/demo.sh: the Swift toolchain (swift 6.1 or later) is needed on PATH" >&2
-    exit 1
-fi
+source Scripts/lib/setup.sh
+require_swift Scripts/demo.sh
 
 swift build --product opossum >/dev/null
 opossum="$(swift build --show-bin-path)/opossum"
