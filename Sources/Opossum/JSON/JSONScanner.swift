@@ -1,3 +1,5 @@
+import Foundation
+
 /// A forward-only JSON scanner over bytes, for the store's hot paths.
 ///
 /// It reads the few shapes the store needs (objects with known keys, strings,
@@ -147,13 +149,8 @@ struct JSONScanner: ~Copyable {
         while index < bytes.count {
             switch bytes[index] {
             case UInt8(ascii: "\""):
-                index += 1
-                while index < bytes.count {
-                    let byte = bytes[index]
-                    index += byte == UInt8(ascii: "\\") ? 2 : 1
-                    if byte == UInt8(ascii: "\"") { break }
-                }
-                if depth == 0 { return start..<min(index, bytes.count) }
+                index = endOfVerifiedString(after: index)
+                if depth == 0 { return start..<index }
                 continue
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 depth += 1
@@ -172,6 +169,26 @@ struct JSONScanner: ~Copyable {
             index += 1
         }
         return start..<min(index, bytes.count)
+    }
+
+    /// The offset just past the string whose opening quote is at `quote`, found with
+    /// `memchr` (most of a payload is string content): a quote ends the string unless
+    /// an odd number of backslashes stands before it.
+    private func endOfVerifiedString(after quote: Int) -> Int {
+        var from = quote + 1
+        while from < bytes.count {
+            guard let found = memchr(bytes.baseAddress! + from, Int32(UInt8(ascii: "\"")), bytes.count - from) else {
+                return bytes.count
+            }
+            let closing = bytes.baseAddress!.distance(to: UnsafeRawPointer(found))
+            var backslashes = 0
+            while closing - backslashes - 1 > quote && bytes[closing - backslashes - 1] == UInt8(ascii: "\\") {
+                backslashes += 1
+            }
+            if backslashes % 2 == 0 { return closing + 1 }
+            from = closing + 1
+        }
+        return bytes.count
     }
 
     private mutating func readEscape(into decoded: inout [UInt8]) throws(JSONSyntaxError) {

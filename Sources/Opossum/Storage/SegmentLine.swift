@@ -193,6 +193,8 @@ enum SegmentLine {
             case .tags:
                 try scanner.expect(UInt8(ascii: "["))
                 if try !scanner.consume(UInt8(ascii: "]")) {
+                    // One allocation for the usual handful of tags, not one per doubling.
+                    event.tags.reserveCapacity(4)
                     repeat {
                         let tag = try scanner.withStringBytes { (text) throws(JSONSyntaxError) -> Tag in
                             guard let colon = text.firstIndex(of: UInt8(ascii: ":")), colon > 0 else {
