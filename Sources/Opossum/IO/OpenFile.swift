@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -82,6 +84,9 @@ final class OpenFile: Sendable {
     }
 }
 
+/// Numbers the temporary files of ``OpenFile/writeAtomically(_:to:directory:durable:)``.
+private let temporaryCounter = Atomic<Int>(0)
+
 extension OpenFile {
     /// Writes `bytes` to a new file at `path` atomically: a temporary file is written
     /// and renamed over `path`. When `durable`, the file is flushed before the rename
@@ -92,7 +97,8 @@ extension OpenFile {
         directory: String,
         durable: Bool = true
     ) throws(EventStoreError) {
-        let temporary = path + ".\(getpid()).tmp"
+        // Unique per process and per write: two writes of one file may overlap.
+        let temporary = path + ".\(getpid()).\(temporaryCounter.add(1, ordering: .relaxed).newValue).tmp"
         do {
             let file = try OpenFile(path: temporary, flags: O_WRONLY | O_CREAT | O_TRUNC)
             try file.write(bytes, at: 0)

@@ -34,8 +34,26 @@ extension StoreEngine {
         for (append, result) in zip(group, results) {
             append.continuation.resume(with: result ?? .failure(EventStoreError(.io, "append was not answered")))
         }
-        if state.withLock({ $0.eventsSinceCheckpoint >= UInt64(options.checkpointInterval) }) {
-            try? writeCheckpoint()
+        saveCheckpointInBackgroundIfDue()
+    }
+
+    /// Once enough events have been committed since the last checkpoint, writes a
+    /// new one from a snapshot of the index on an I/O thread, so that appends do
+    /// not wait while a large index is encoded and written.
+    private func saveCheckpointInBackgroundIfDue() {
+        let snapshot = state.withLock { state -> EventIndex? in
+            guard !state.isCheckpointing,
+                state.eventsSinceCheckpoint >= UInt64(options.checkpointInterval)
+            else { return nil }
+            state.isCheckpointing = true
+            state.eventsSinceCheckpoint = 0
+            return state.index
+        }
+        guard let snapshot else { return }
+        IOThreadPool.shared.submit { [self] in
+            // A failed checkpoint costs only a longer rebuild at the next open.
+            try? IndexCheckpoint.write(snapshot, storeId: identity.storeId, layout: layout)
+            state.withLock { $0.isCheckpointing = false }
         }
     }
 

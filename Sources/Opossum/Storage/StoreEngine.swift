@@ -23,6 +23,8 @@ struct EngineState: Sendable {
     var eventsSinceCheckpoint: UInt64 = 0
     /// When the `.ledger` hint was last rewritten.
     var ledgerWrittenAt: ContinuousClock.Instant?
+    /// Whether a checkpoint is being written in the background.
+    var isCheckpointing = false
 }
 
 /// The machinery behind a ``FileEventStore``: files, index, and the writer thread.

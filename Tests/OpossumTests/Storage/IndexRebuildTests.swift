@@ -127,3 +127,30 @@ struct IndexRebuildTests {
         }
     }
 }
+
+/// The index checkpoint is saved while the store is in use, not only at close.
+@Suite("Background checkpoints")
+struct BackgroundCheckpointTests {
+    @Test("a checkpoint is written once enough events are committed, and it agrees with the log")
+    func checkpointWrittenWhileOpen() async throws {
+        try await withTemporaryDirectory { temp in
+            let options = FileEventStore.Options(durability: .none, checkpointInterval: 50)
+            let store = try await FileEventStore.create(at: temp.storePath, name: "site", options: options)
+            let files = StoreFiles(directory: temp.storePath)
+            try FileManager.default.removeItem(atPath: files.checkpointPath)
+            for course in 0..<20 { try await store.append(courseEvents(course, students: 4)) }
+            // Written on an I/O thread: wait for it, but not forever.
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !FileManager.default.fileExists(atPath: files.checkpointPath) && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(FileManager.default.fileExists(atPath: files.checkpointPath))
+            #expect(try await FileEventStore.check(at: temp.storePath).isHealthy)
+            let before = try await store.readAll(.all).map(\.position.rawValue)
+            await store.close()
+            let reopened = try await FileEventStore.open(at: temp.storePath, options: options)
+            #expect(try await reopened.readAll(.all).map(\.position.rawValue) == before)
+            await reopened.close()
+        }
+    }
+}
