@@ -32,8 +32,6 @@ struct ChunkedArray<Element: Sendable>: Sendable {
         self.count = count
     }
 
-    var isEmpty: Bool { count == 0 }
-
     mutating func append(_ element: Element) {
         if count & (Self.chunkSize - 1) == 0 {
             chunks.append([])

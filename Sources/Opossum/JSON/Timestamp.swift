@@ -47,13 +47,6 @@ enum Timestamp {
         writer.bytes.append(UInt8(ascii: "Z"))
     }
 
-    /// The text of `date`.
-    static func string(_ date: Date) -> String {
-        var writer = JSONWriter(capacity: 27)
-        append(date, to: &writer)
-        return String(decoding: writer.bytes, as: UTF8.self)
-    }
-
     /// Parses text written by ``append(_:to:)``; `nil` if it is not in that exact form.
     static func parse(_ text: UnsafeRawBufferPointer) -> Date? {
         guard text.count == 27, text[4] == UInt8(ascii: "-"), text[7] == UInt8(ascii: "-"),

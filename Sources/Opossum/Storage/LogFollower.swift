@@ -36,13 +36,13 @@ struct LogFollower {
 
     /// Adds every complete commit group past `index.head`.
     ///
-    /// - Parameter limit: Stop at this offset of this segment: where this process's
-    ///   own writer is writing a group it has not yet flushed.
+    /// Callers in a process whose own writer is mid-commit must not call this: the
+    /// writer's unflushed group would look committed (``EngineState/isWriting``).
+    ///
     /// - Returns: How many events were added.
     @discardableResult
     func follow(
         _ index: inout EventIndex,
-        limit: (firstPosition: UInt64, offset: UInt64)? = nil,
         policy: Policy
     ) throws(EventStoreError) -> UInt64 {
         let startHead = index.head
@@ -54,8 +54,7 @@ struct LogFollower {
             let last = index.segments.count - 1
             let entry = index.segments[last]
             let file = try files.file(firstPosition: entry.firstPosition)
-            var end = try file.size()
-            if let limit, limit.firstPosition == entry.firstPosition { end = min(end, limit.offset) }
+            let end = try file.size()
             if end > entry.end {
                 let tail = try scan(&index, segment: last, file: file, to: end)
                 if !tail.isClean {

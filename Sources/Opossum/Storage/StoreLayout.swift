@@ -28,9 +28,4 @@ struct StoreLayout: Sendable {
     func segmentPath(firstPosition: UInt64) -> String {
         eventsDirectory + "/" + SegmentEntry.fileName(firstPosition: firstPosition)
     }
-
-    /// A path relative to the store directory, for messages.
-    func relative(_ path: String) -> String {
-        path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
-    }
 }
