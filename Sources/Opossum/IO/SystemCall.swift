@@ -165,6 +165,20 @@ enum SystemCall {
         throw error("removing", path: path, errno: code)
     }
 
+    /// Maps `length` bytes of a file read-only and shared, so reads see what any
+    /// process has written. The corresponding C function is `mmap(2)`.
+    static func mapReadOnly(_ fd: Int32, length: Int, path: String) throws(EventStoreError) -> UnsafeRawPointer {
+        guard let address = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), address != MAP_FAILED else {
+            throw error("mapping into memory", path: path, errno: errno)
+        }
+        return UnsafeRawPointer(address)
+    }
+
+    /// Removes a mapping made by ``mapReadOnly(_:length:path:)``. The C function is `munmap(2)`.
+    static func unmap(_ address: UnsafeRawPointer, length: Int) {
+        _ = munmap(UnsafeMutableRawPointer(mutating: address), length)
+    }
+
     /// Fills `buffer` with cryptographically strong random bytes, from the C
     /// library's generator (seeded by the kernel, no system call per use).
     /// The corresponding C function is `arc4random_buf(3)`.

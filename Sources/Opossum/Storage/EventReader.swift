@@ -9,6 +9,8 @@ import Foundation
 final class EventReader: @unchecked Sendable {
     /// The most bytes fetched with one `pread`.
     private static let maximumRunBytes = 1 << 20
+    /// Runs up to this size are read through the segment's memory mapping.
+    private static let maximumMappedRunBytes: UInt64 = 16 << 10
 
     private let engine: StoreEngine
     private let query: Query
@@ -94,21 +96,58 @@ final class EventReader: @unchecked Sendable {
             }
             let segment = table.segments[positions[runStart].1.segment]
             let file = try engine.files.file(firstPosition: segment.firstPosition)
-            let length = Int(high - low)
-            if buffer.count < length { buffer = [UInt8](repeating: 0, count: length) }
-            let got = try buffer.withUnsafeMutableBytes { bytes in
-                Result { () throws(EventStoreError) -> Int in
-                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<length]), at: low)
+            if high - low <= Self.maximumMappedRunBytes {
+                // Scattered lines: straight from the page cache through the mapping.
+                let mapping = try engine.files.mapping(firstPosition: segment.firstPosition, covering: segment.end)
+                let run = mapping.bytes(Int(low)..<Int(high))
+                for (position, location) in positions[runStart..<runEnd] {
+                    let start = Int(location.offset - low)
+                    events.append(
+                        try decode(
+                            position,
+                            in: run,
+                            at: start,
+                            length: location.length,
+                            file: file,
+                            fileOffset: location.offset
+                        )
+                    )
                 }
-            }.get()
-            guard got == length else {
-                throw EventStoreError(.corrupted, "segment ends before a committed event", path: file.path, offset: low)
-            }
-            for (position, location) in positions[runStart..<runEnd] {
-                let start = Int(location.offset - low)
-                events.append(
-                    try decode(position, at: start, length: location.length, file: file, fileOffset: location.offset)
-                )
+            } else {
+                // Long runs: one read into a reused buffer, which keeps a full scan's
+                // memory bounded (mapped pages would count as the process's own).
+                let length = Int(high - low)
+                if buffer.count < length { buffer = [UInt8](repeating: 0, count: length) }
+                let got = try buffer.withUnsafeMutableBytes { bytes in
+                    Result { () throws(EventStoreError) -> Int in
+                        try file.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<length]), at: low)
+                    }
+                }.get()
+                guard got == length else {
+                    throw EventStoreError(
+                        .corrupted,
+                        "segment ends before a committed event",
+                        path: file.path,
+                        offset: low
+                    )
+                }
+                try buffer.withUnsafeBytes { run in
+                    try Result { () throws(EventStoreError) in
+                        for (position, location) in positions[runStart..<runEnd] {
+                            let start = Int(location.offset - low)
+                            events.append(
+                                try decode(
+                                    position,
+                                    in: run,
+                                    at: start,
+                                    length: location.length,
+                                    file: file,
+                                    fileOffset: location.offset
+                                )
+                            )
+                        }
+                    }.get()
+                }
             }
             runStart = runEnd
         }
@@ -117,27 +156,24 @@ final class EventReader: @unchecked Sendable {
 
     private func decode(
         _ position: UInt64,
+        in run: UnsafeRawBufferPointer,
         at start: Int,
         length: Int,
         file: OpenFile,
         fileOffset: UInt64
     ) throws(EventStoreError) -> SequencedEvent {
-        try buffer.withUnsafeBytes { bytes in
-            Result { () throws(EventStoreError) -> SequencedEvent in
-                let line = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length - 1)])
-                guard SegmentLine.checksumIsValid(line),
-                    let decoded = try? SegmentLine.decode(line, payload: true, strings: &strings),
-                    decoded.position == position
-                else {
-                    throw EventStoreError(
-                        .corrupted,
-                        "the line of position \(position) fails its checksum; run `opossum check`",
-                        path: file.path,
-                        offset: fileOffset
-                    )
-                }
-                return SequencedEvent(position: Position(position), event: decoded.event, origin: decoded.origin)
-            }
-        }.get()
+        let line = UnsafeRawBufferPointer(rebasing: run[start..<(start + length - 1)])
+        guard SegmentLine.checksumIsValid(line),
+            let decoded = try? SegmentLine.decode(line, payload: true, strings: &strings),
+            decoded.position == position
+        else {
+            throw EventStoreError(
+                .corrupted,
+                "the line of position \(position) fails its checksum; run `opossum check`",
+                path: file.path,
+                offset: fileOffset
+            )
+        }
+        return SequencedEvent(position: Position(position), event: decoded.event, origin: decoded.origin)
     }
 }

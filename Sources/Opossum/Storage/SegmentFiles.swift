@@ -13,6 +13,11 @@ import Musl
 final class SegmentFiles: Sendable {
     private let layout: StoreLayout
     private let files = Mutex<[UInt64: OpenFile]>([:])
+    private let mappings = Mutex<[UInt64: MappedFile]>([:])
+
+    /// How much of a segment is mapped at once: past any segment's usual size, so a
+    /// growing segment is mapped once or twice in its life.
+    private static let mappingGranularity = 64 << 20
 
     init(layout: StoreLayout) {
         self.layout = layout
@@ -26,6 +31,20 @@ final class SegmentFiles: Sendable {
             if let existing = files[firstPosition] { return existing }
             files[firstPosition] = file
             return file
+        }
+    }
+
+    /// A mapping of the segment starting at `firstPosition` that covers its first
+    /// `end` bytes, made (or made larger) if needed.
+    func mapping(firstPosition: UInt64, covering end: UInt64) throws(EventStoreError) -> MappedFile {
+        if let mapping = mappings.withLock({ $0[firstPosition] }), mapping.length >= end { return mapping }
+        let granularity = UInt64(Self.mappingGranularity)
+        let length = Int((end + granularity - 1) / granularity * granularity)
+        let mapping = try MappedFile(try file(firstPosition: firstPosition), length: length)
+        return mappings.withLock { mappings in
+            if let existing = mappings[firstPosition], existing.length >= end { return existing }
+            mappings[firstPosition] = mapping
+            return mapping
         }
     }
 
@@ -46,6 +65,7 @@ final class SegmentFiles: Sendable {
 
     /// Closes every descriptor (they close when the last reader lets go).
     func removeAll() {
+        mappings.withLock { $0.removeAll() }
         files.withLock { $0.removeAll() }
     }
 }
