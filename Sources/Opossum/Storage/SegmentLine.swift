@@ -127,6 +127,38 @@ enum SegmentLine {
         case position, commit, batch, type, tags, data, dataText, metadata, origin, crc, unknown
         case eventId, timestamp, correlationId, causationId, storeId
 
+        /// The exact `"key":` text Opossum writes for the field.
+        var keyLiteral: StaticString? {
+            switch self {
+            case .position: return "\"position\":"
+            case .commit: return "\"commit\":"
+            case .batch: return "\"batch\":"
+            case .type: return "\"type\":"
+            case .tags: return "\"tags\":"
+            case .data: return "\"data\":"
+            case .metadata: return "\"metadata\":"
+            case .crc: return "\"crc\":"
+            case .eventId: return "\"eventId\":"
+            case .timestamp: return "\"timestamp\":"
+            default: return nil
+            }
+        }
+
+        /// The field that usually follows this one in lines Opossum writes.
+        var usuallyNext: Field? {
+            switch self {
+            case .position: return .commit
+            case .commit: return .batch
+            case .batch: return .type
+            case .type: return .tags
+            case .tags: return .data
+            case .data, .dataText: return .metadata
+            case .metadata, .origin: return .crc
+            case .eventId: return .timestamp
+            default: return nil
+            }
+        }
+
         /// The field a key names, compared byte for byte without making a `String`.
         init(_ key: UnsafeRawBufferPointer) {
             func named(_ name: StaticString) -> Bool {
@@ -154,8 +186,15 @@ enum SegmentLine {
         }
     }
 
-    /// Reads an object key and the colon after it.
-    private static func readField(_ scanner: inout JSONScanner) throws(JSONSyntaxError) -> Field {
+    /// Reads an object key and the colon after it. `expected` is the field that
+    /// usually comes next in lines Opossum writes: when the bytes are its exact
+    /// `"key":`, they are taken without classifying the key.
+    @inline(__always)
+    private static func readField(
+        _ scanner: inout JSONScanner,
+        expecting expected: Field?
+    ) throws(JSONSyntaxError) -> Field {
+        if let expected, let literal = expected.keyLiteral, scanner.consumeLiteral(literal) { return expected }
         let field = try scanner.withStringBytes { key in Field(key) }
         try scanner.expect(UInt8(ascii: ":"))
         return field
@@ -179,8 +218,11 @@ enum SegmentLine {
         var event = Event(type: "")
         var origin: EventOrigin?
         try scanner.expect(UInt8(ascii: "{"))
+        var expected: Field? = .position
         repeat {
-            switch try readField(&scanner) {
+            let field = try readField(&scanner, expecting: expected)
+            expected = field.usuallyNext
+            switch field {
             case .position:
                 position = try scanner.readUInt64()
             case .commit:
@@ -260,8 +302,11 @@ enum SegmentLine {
     private static func readMetadata(_ scanner: inout JSONScanner) throws(JSONSyntaxError) -> EventMetadata {
         var metadata = EventMetadata()
         try scanner.expect(UInt8(ascii: "{"))
+        var expected: Field? = .eventId
         repeat {
-            switch try readField(&scanner) {
+            let field = try readField(&scanner, expecting: expected)
+            expected = field.usuallyNext
+            switch field {
             case .eventId:
                 metadata.eventId = try scanner.withStringBytes { UUIDText.parse($0) }
                 if metadata.eventId == nil { throw scanner.fail("malformed eventId") }
@@ -282,7 +327,7 @@ enum SegmentLine {
         var position: UInt64?
         try scanner.expect(UInt8(ascii: "{"))
         repeat {
-            switch try readField(&scanner) {
+            switch try readField(&scanner, expecting: nil) {
             case .storeId: storeId = try scanner.withStringBytes { UUIDText.parse($0) }
             case .position: position = try scanner.readUInt64()
             default: _ = scanner.skipVerifiedValue()

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+@testable import Opossum
+
+/// The segment line decoder reads what the format allows, not only what Opossum writes:
+/// fields in any order and fields it does not know (docs/format.md).
+@Suite("Segment lines")
+struct SegmentLineTests {
+    /// `body` (a JSON object without its closing brace) with the checksum trailer appended.
+    private func line(_ body: String) -> [UInt8] {
+        let bytes = Array(body.utf8)
+        let crc = String(CRC32C.checksum(bytes), radix: 16)
+        return bytes + Array((",\"crc\":\"" + String(repeating: "0", count: 8 - crc.count) + crc + "\"}").utf8)
+    }
+
+    @Test("fields in another order, with unknown fields among them, decode the same")
+    func fieldsInAnyOrderDecode() throws {
+        let id = "6f1c1c2e-0a0b-4c0d-8e0f-101112131415"
+        let bytes = line(
+            #"{"metadata":{"timestamp":"2026-11-29T08:49:37.123456Z","future":[1,{"x":"\"}"}],"eventId":"\#(id)"},"#
+                + #""tags":["course:7","student:1"],"unknown":{"a":"b"},"type":"Enrolled","data":{"seat":"\\"},"#
+                + #""batch":[5,2],"commit":[5,3],"position":6"#
+        )
+        #expect(bytes.withUnsafeBytes { SegmentLine.checksumIsValid($0) })
+        let decoded = try bytes.withUnsafeBytes { try SegmentLine.decode($0, payload: true) }
+        #expect(decoded.position == 6)
+        #expect(decoded.framing == LineFraming(commitFirst: 5, commitCount: 3, batchFirst: 5, batchCount: 2))
+        #expect(decoded.event.type == "Enrolled")
+        #expect(decoded.event.tags == [Opossum.Tag("course", "7"), Opossum.Tag("student", "1")])
+        #expect(String(decoding: decoded.event.data, as: UTF8.self) == #"{"seat":"\\"}"#)
+        #expect(decoded.event.metadata.eventId == UUID(uuidString: id))
+        #expect(decoded.event.metadata.timestamp == Timestamp.parse("2026-11-29T08:49:37.123456Z"))
+    }
+
+    @Test("a line Opossum writes decodes back to the event it was written from")
+    func encodedLineDecodes() throws {
+        let event = Event(
+            type: "CourseDefined",
+            data: Data(#"{"name":"Algèbre"}"#.utf8),
+            tags: [Opossum.Tag("course", "7")],
+            metadata: EventMetadata(
+                timestamp: Timestamp.parse("2026-11-29T08:49:37.000001Z"),
+                eventId: UUID(),
+                correlationId: "c-1",
+                causationId: "k-2"
+            )
+        )
+        var writer = JSONWriter()
+        let framing = LineFraming(commitFirst: 9, commitCount: 1, batchFirst: 9, batchCount: 1)
+        SegmentLine.encode(event, position: 9, framing: framing, origin: nil, to: &writer)
+        let bytes = Array(writer.bytes.dropLast())  // the newline
+        #expect(bytes.withUnsafeBytes { SegmentLine.checksumIsValid($0) })
+        let decoded = try bytes.withUnsafeBytes { try SegmentLine.decode($0, payload: true) }
+        #expect(decoded.event == event)
+        #expect(decoded.position == 9 && decoded.framing == framing)
+    }
+}
