@@ -100,19 +100,7 @@ final class EventReader: @unchecked Sendable {
                 // Scattered lines: straight from the page cache through the mapping.
                 let mapping = try engine.files.mapping(firstPosition: segment.firstPosition, covering: segment.end)
                 let run = mapping.bytes(Int(low)..<Int(high))
-                for (position, location) in positions[runStart..<runEnd] {
-                    let start = Int(location.offset - low)
-                    events.append(
-                        try decode(
-                            position,
-                            in: run,
-                            at: start,
-                            length: location.length,
-                            file: file,
-                            fileOffset: location.offset
-                        )
-                    )
-                }
+                try decode(positions[runStart..<runEnd], in: run, at: low, file: file, into: &events)
             } else {
                 // Long runs: one read into a reused buffer, which keeps a full scan's
                 // memory bounded (mapped pages would count as the process's own).
@@ -133,25 +121,35 @@ final class EventReader: @unchecked Sendable {
                 }
                 try buffer.withUnsafeBytes { run in
                     try Result { () throws(EventStoreError) in
-                        for (position, location) in positions[runStart..<runEnd] {
-                            let start = Int(location.offset - low)
-                            events.append(
-                                try decode(
-                                    position,
-                                    in: run,
-                                    at: start,
-                                    length: location.length,
-                                    file: file,
-                                    fileOffset: location.offset
-                                )
-                            )
-                        }
+                        try decode(positions[runStart..<runEnd], in: run, at: low, file: file, into: &events)
                     }.get()
                 }
             }
             runStart = runEnd
         }
         return events
+    }
+
+    /// Decodes the lines at `lines` from `run`, the bytes of the file from offset `low`.
+    private func decode(
+        _ lines: ArraySlice<(UInt64, LineLocation)>,
+        in run: UnsafeRawBufferPointer,
+        at low: UInt64,
+        file: OpenFile,
+        into events: inout [SequencedEvent]
+    ) throws(EventStoreError) {
+        for (position, location) in lines {
+            events.append(
+                try decode(
+                    position,
+                    in: run,
+                    at: Int(location.offset - low),
+                    length: location.length,
+                    file: file,
+                    fileOffset: location.offset
+                )
+            )
+        }
     }
 
     private func decode(
