@@ -6,6 +6,8 @@
 public protocol EventStore: Sendable {
     /// The asynchronous sequence a read returns.
     associatedtype Events: AsyncSequence<SequencedEvent, any Error> & Sendable
+    /// The asynchronous sequence a subscription returns.
+    associatedtype Subscription: AsyncSequence<SequencedEvent, any Error> & Sendable
 
     /// Appends `events` as one atomic batch, if `condition` holds.
     ///
@@ -20,6 +22,12 @@ public protocol EventStore: Sendable {
 
     /// The matching event with the highest position, or `nil` if none matches.
     func readLast(_ query: Query) async throws -> SequencedEvent?
+
+    /// The events matching `query` from `from` on (inclusive; `nil` starts at the
+    /// first), then each new match as it is committed — also by another process.
+    ///
+    /// The sequence ends when the consuming task is cancelled.
+    func subscribe(_ query: Query, from: Position?) -> Subscription
 }
 
 extension EventStore {

@@ -30,6 +30,7 @@ struct OpossumCommand: AsyncParsableCommand {
             InitCommand.self,
             AppendCommand.self,
             ReadCommand.self,
+            TailCommand.self,
             StatusCommand.self,
             CheckCommand.self,
         ]

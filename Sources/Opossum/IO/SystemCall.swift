@@ -165,6 +165,14 @@ enum SystemCall {
         throw error("removing", path: path, errno: code)
     }
 
+    /// Removes an empty directory; a missing one is fine. The corresponding C function is `rmdir(2)`.
+    static func removeDirectory(_ path: String) throws(EventStoreError) {
+        if rmdir(path) == 0 { return }
+        let code = errno
+        if code == ENOENT { return }
+        throw error("removing the directory", path: path, errno: code)
+    }
+
     /// Maps `length` bytes of a file read-only and shared, so reads see what any
     /// process has written. The corresponding C function is `mmap(2)`.
     static func mapReadOnly(_ fd: Int32, length: Int, path: String) throws(EventStoreError) -> UnsafeRawPointer {
@@ -199,5 +207,41 @@ enum SystemCall {
             if name != "." && name != ".." { names.append(name) }
         }
         return names
+    }
+
+    // MARK: Change notification
+
+    /// Starts watching a directory for files created or written in it, by any
+    /// process; `nil` where the system has no such notification (callers poll then).
+    /// The corresponding C functions are `inotify_init1(2)` and `inotify_add_watch(2)`.
+    static func watchDirectory(_ path: String) -> Int32? {
+        #if os(Linux)
+        let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        guard fd >= 0 else { return nil }
+        let mask = UInt32(IN_MODIFY | IN_CREATE | IN_MOVED_TO)
+        guard inotify_add_watch(fd, path, mask) >= 0 else {
+            _ = Glibc.close(fd)
+            return nil
+        }
+        return fd
+        #else
+        return nil
+        #endif
+    }
+
+    /// Waits until `fd` has something to read or `milliseconds` pass; `nil` waits
+    /// only for the time. Returns whether `fd` became readable. The C function is `poll(2)`.
+    static func waitReadable(_ fd: Int32?, milliseconds: Int32) -> Bool {
+        var entry = pollfd(fd: fd ?? -1, events: Int16(POLLIN), revents: 0)
+        // An interrupted wait just ends early: every caller re-checks what it waits for.
+        let result = poll(&entry, 1, milliseconds)
+        return result > 0 && entry.revents & Int16(POLLIN) != 0
+    }
+
+    /// Reads and discards everything waiting on a non-blocking descriptor, such as
+    /// the change records of ``watchDirectory(_:)``. The C function is `read(2)`.
+    static func drain(_ fd: Int32) {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while buffer.withUnsafeMutableBytes({ Glibc.read(fd, $0.baseAddress, $0.count) }) > 0 {}
     }
 }

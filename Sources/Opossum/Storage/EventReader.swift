@@ -21,6 +21,8 @@ final class EventReader: @unchecked Sendable {
     private var remaining = Int.max
     /// Whether the read has returned its last event: no further chunk is needed.
     private(set) var isFinished = false
+    /// The head of the index snapshot the read walks: it sees nothing beyond it.
+    var snapshotHead: UInt64 { table.head }
     private var buffer: [UInt8] = []
     private var strings = StringCache()
 

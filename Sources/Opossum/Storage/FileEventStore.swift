@@ -105,6 +105,12 @@ public final class FileEventStore: EventStore {
         EventStream(engine: engine, query: query, options: options)
     }
 
+    /// The events matching `query` from `from` on (inclusive; `nil` starts at the
+    /// first), then each new match as it commits; see ``EventSubscription``.
+    public func subscribe(_ query: Query, from: Position? = nil) -> EventSubscription {
+        EventSubscription(engine: engine, query: query, from: from)
+    }
+
     /// The matching event with the highest position, or `nil` if none matches.
     public func readLast(_ query: Query) async throws -> SequencedEvent? {
         try await readAll(query, options: ReadOptions(backwards: true, limit: 1)).first

@@ -31,6 +31,7 @@ extension StoreEngine {
                 results[index] = .failure(error)
             }
         }
+        headSignal.publish(state.withLock { $0.index.head })
         for (append, result) in zip(group, results) {
             append.continuation.resume(with: result ?? .failure(EventStoreError(.io, "append was not answered")))
         }

@@ -39,6 +39,10 @@ final class StoreEngine: Sendable {
     /// The `.ledger` hint, rewritten after each commit.
     let ledger: OpenFile
     private let writerBox = Mutex<CommitWriter?>(nil)
+    /// Wakes subscriptions when the head moves.
+    let headSignal: HeadSignal
+    /// Watches for other processes' commits once a subscription needs them.
+    private let watcherBox = Mutex<LogWatcher?>(nil)
 
     var follower: LogFollower { LogFollower(layout: layout, files: files) }
     var repairPolicy: LogFollower.Policy { .repair(durable: options.durability == .flush) }
@@ -60,6 +64,7 @@ final class StoreEngine: Sendable {
             options: options
         )
         self.state = Mutex(EngineState(index: index, eventsSinceCheckpoint: recovered))
+        self.headSignal = HeadSignal(head: index.head)
         if !fromCheckpoint || recovered >= UInt64(options.checkpointInterval) {
             // A rebuilt or far-behind index is worth saving now, not at close.
             try writeCheckpoint()
@@ -89,6 +94,8 @@ final class StoreEngine: Sendable {
             state.isClosed = true
             return (state.eventsSinceCheckpoint > 0, state.index.head)
         }
+        watcherBox.withLock { $0 }?.stop()
+        headSignal.close(EventStoreError(.closed, "the store is closed", path: layout.root))
         if dirty {
             writeLedger(head)
             try? writeCheckpoint()
@@ -108,12 +115,33 @@ final class StoreEngine: Sendable {
     /// Brings the index up to date with what other processes committed, unless this
     /// process's writer holds the lock, and hands back what `body` needs of it.
     func withCurrentIndex<T>(_ body: (EventIndex) throws(EventStoreError) -> T) throws(EventStoreError) -> T {
-        try state.withLock { (state) throws(EventStoreError) -> T in
+        let (result, head) = try state.withLock { (state) throws(EventStoreError) -> (T, UInt64) in
             if state.isClosed { throw EventStoreError(.closed, "the store is closed", path: layout.root) }
             if !state.isWriting {
                 state.eventsSinceCheckpoint += try follower.follow(&state.index, policy: .leave)
             }
-            return try body(state.index)
+            return (try body(state.index), state.index.head)
+        }
+        headSignal.publish(head)
+        return result
+    }
+
+    // MARK: Watching
+
+    /// Starts noticing other processes' commits, for subscriptions; idempotent.
+    func startWatching() {
+        watcherBox.withLock { watcher in
+            guard watcher == nil else { return }
+            watcher = LogWatcher(directory: layout.eventsDirectory) { [self] in
+                do {
+                    try withCurrentIndex { _ in }
+                    return true
+                } catch {
+                    // Closed: the watcher stops. A damaged log is reported to the
+                    // readers, who meet it themselves on their next read.
+                    return (error as? EventStoreError)?.code != .closed
+                }
+            }
         }
     }
 

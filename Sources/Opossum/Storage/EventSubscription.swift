@@ -1,0 +1,99 @@
+/// The events a subscription delivers: every matching event from a starting
+/// position on, first those already committed, then each new one as it commits.
+///
+/// Events come in position order, without gaps or repeats, including those that
+/// another process appends to the same store directory. The sequence is pulled: the
+/// store reads the next chunk only when the consumer asks, so a slow consumer
+/// never makes anything buffer beyond one chunk. It never ends by itself; it ends
+/// (returns `nil`) when the consuming task is cancelled, and throws
+/// ``EventStoreError/Code/closed`` when the store is closed.
+///
+/// ```swift
+/// let task = Task {
+///     for try await event in store.subscribe(Query.types("WorkOrderCompleted"), from: checkpoint.next) {
+///         try await report(event)
+///     }
+/// }
+/// // later
+/// task.cancel()
+/// ```
+public struct EventSubscription: AsyncSequence, Sendable {
+    /// The element type: committed events.
+    public typealias Element = SequencedEvent
+
+    /// Events per chunk, while catching up and live.
+    static let chunkSize = 256
+
+    let engine: StoreEngine
+    let query: Query
+    let from: Position?
+
+    /// Starts the subscription; nothing is read until the first `next()`.
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(engine: engine, query: query, next: from?.rawValue ?? 1)
+    }
+
+    /// Iterates an ``EventSubscription``.
+    public struct Iterator: AsyncIteratorProtocol {
+        private let engine: StoreEngine
+        private let query: Query
+        /// The lowest position not yet delivered.
+        private var next: UInt64
+        private var reader: EventReader?
+        /// The head as of the last finished read: the subscription waits for more.
+        private var seenHead: UInt64?
+        private var chunk: [SequencedEvent] = []
+        private var index = 0
+
+        init(engine: StoreEngine, query: Query, next: UInt64) {
+            self.engine = engine
+            self.query = query
+            self.next = Swift.max(next, 1)
+        }
+
+        /// The next matching event, waiting for it to be committed if need be;
+        /// `nil` once the task is cancelled.
+        public mutating func next() async throws -> SequencedEvent? {
+            while true {
+                if index < chunk.count {
+                    defer { index += 1 }
+                    return chunk[index]
+                }
+                if Task.isCancelled { return nil }
+                let reader = try await currentReader()
+                guard let reader else { return nil }
+                let (events, isFinished, head) = try await IOThreadPool.shared.run {
+                    (try reader.nextChunk(count: EventSubscription.chunkSize), reader.isFinished, reader.snapshotHead)
+                }
+                chunk = events
+                index = 0
+                if let last = events.last { next = last.position.rawValue + 1 }
+                if isFinished {
+                    // Everything up to `head` has been seen: the next read starts past it.
+                    self.reader = nil
+                    seenHead = head
+                    next = Swift.max(next, head + 1)
+                }
+            }
+        }
+
+        /// The reader to take the next chunk from, after waiting for the head to
+        /// move if the last read reached it; `nil` when cancelled while waiting.
+        private mutating func currentReader() async throws -> EventReader? {
+            if let reader { return reader }
+            if let seenHead {
+                do {
+                    try await engine.headSignal.wait(beyond: seenHead)
+                } catch is CancellationError {
+                    return nil
+                }
+            } else {
+                // Before the first read, so that no commit after it goes unnoticed.
+                engine.startWatching()
+            }
+            let reader = EventReader(engine: engine, query: query, options: ReadOptions(from: Position(next)))
+            self.reader = reader
+            return reader
+        }
+    }
+}
