@@ -26,8 +26,8 @@ public struct EventStream: AsyncSequence, Sendable {
     /// Iterates an ``EventStream``.
     public struct Iterator: AsyncIteratorProtocol {
         private let reader: EventReader
+        /// The current chunk, last event first, so each is moved out rather than copied.
         private var chunk: [SequencedEvent] = []
-        private var index = 0
         private var chunkSize = 128
         private var isDone = false
 
@@ -37,28 +37,29 @@ public struct EventStream: AsyncSequence, Sendable {
 
         /// The next event, or `nil` at the end.
         public mutating func next() async throws -> SequencedEvent? {
-            if index < chunk.count {
-                defer { index += 1 }
-                return chunk[index]
-            }
+            try await next(isolation: nil)
+        }
+
+        /// The next event, or `nil` at the end; runs in the caller's isolation, so
+        /// only the fetch of a new chunk leaves it.
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws -> SequencedEvent? {
+            if let event = chunk.popLast() { return event }
             guard !isDone else { return nil }
             let reader = self.reader
             let size = chunkSize
             let (events, finished) = try await IOThreadPool.shared.run {
-                (try reader.nextChunk(count: size), reader.isFinished)
+                (try reader.nextChunk(count: size).reversed() as [SequencedEvent], reader.isFinished)
             }
             chunk = events
             // A chunk that ends the read saves the trip to learn there is no more.
             isDone = finished
             // Small first, for quick answers to small reads; larger after, for throughput.
             chunkSize = Swift.min(chunkSize * 4, 2048)
-            index = 0
-            guard !chunk.isEmpty else {
+            guard let event = chunk.popLast() else {
                 isDone = true
                 return nil
             }
-            index = 1
-            return chunk[0]
+            return event
         }
     }
 }

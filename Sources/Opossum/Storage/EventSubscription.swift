@@ -9,8 +9,9 @@
 /// ``EventStoreError/Code/closed`` when the store is closed.
 ///
 /// ```swift
+/// let completions = try Query.types("WorkOrderCompleted")
 /// let task = Task {
-///     for try await event in store.subscribe(Query.types("WorkOrderCompleted"), from: checkpoint.next) {
+///     for try await event in store.subscribe(completions, from: checkpoint.next) {
 ///         try await report(event)
 ///     }
 /// }
@@ -42,8 +43,8 @@ public struct EventSubscription: AsyncSequence, Sendable {
         private var reader: EventReader?
         /// The head as of the last finished read: the subscription waits for more.
         private var seenHead: UInt64?
+        /// The current chunk, last event first, so each is moved out rather than copied.
         private var chunk: [SequencedEvent] = []
-        private var index = 0
 
         init(engine: StoreEngine, query: Query, next: UInt64) {
             self.engine = engine
@@ -54,20 +55,23 @@ public struct EventSubscription: AsyncSequence, Sendable {
         /// The next matching event, waiting for it to be committed if need be;
         /// `nil` once the task is cancelled.
         public mutating func next() async throws -> SequencedEvent? {
+            try await next(isolation: nil)
+        }
+
+        /// The next matching event, waiting for it to be committed if need be;
+        /// `nil` once the task is cancelled. Runs in the caller's isolation, so only
+        /// fetching a new chunk or waiting for a commit leaves it.
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws -> SequencedEvent? {
             while true {
-                if index < chunk.count {
-                    defer { index += 1 }
-                    return chunk[index]
-                }
+                if let event = chunk.popLast() { return event }
                 if Task.isCancelled { return nil }
-                let reader = try await currentReader()
+                let reader = try await currentReader(isolation: actor)
                 guard let reader else { return nil }
                 let (events, isFinished, head) = try await IOThreadPool.shared.run {
                     (try reader.nextChunk(count: EventSubscription.chunkSize), reader.isFinished, reader.snapshotHead)
                 }
-                chunk = events
-                index = 0
                 if let last = events.last { next = last.position.rawValue + 1 }
+                chunk = events.reversed()
                 if isFinished {
                     // Everything up to `head` has been seen: the next read starts past it.
                     self.reader = nil
@@ -79,7 +83,7 @@ public struct EventSubscription: AsyncSequence, Sendable {
 
         /// The reader to take the next chunk from, after waiting for the head to
         /// move if the last read reached it; `nil` when cancelled while waiting.
-        private mutating func currentReader() async throws -> EventReader? {
+        private mutating func currentReader(isolation actor: isolated (any Actor)?) async throws -> EventReader? {
             if let reader { return reader }
             if let seenHead {
                 do {
