@@ -4,13 +4,10 @@ import Foundation
 ///
 /// The matching positions come from a cursor over a snapshot of the index, so a
 /// read sees the committed prefix as of its start and holds only one chunk of
-/// events in memory. Lines that lie next to each other on disk are fetched with
-/// one `pread`.
+/// events in memory. A large chunk is decoded in two halves on two I/O threads.
 final class EventReader: @unchecked Sendable {
-    /// The most bytes fetched with one `pread`.
-    private static let maximumRunBytes = 1 << 20
-    /// Runs up to this size are read through the segment's memory mapping.
-    private static let maximumMappedRunBytes: UInt64 = 16 << 10
+    /// Chunks of at least this many events are decoded in two halves at once.
+    private static let splitThreshold = 1024
 
     private let engine: StoreEngine
     private let query: Query
@@ -23,8 +20,8 @@ final class EventReader: @unchecked Sendable {
     private(set) var isFinished = false
     /// The head of the index snapshot the read walks: it sees nothing beyond it.
     var snapshotHead: UInt64 { table.head }
-    private var buffer: [UInt8] = []
-    private var strings = StringCache()
+    /// One loader per half of a chunk; each keeps its buffer and strings between chunks.
+    private var loaders: [LineLoader] = []
 
     init(engine: StoreEngine, query: Query, options: ReadOptions) {
         self.engine = engine
@@ -54,7 +51,13 @@ final class EventReader: @unchecked Sendable {
         if positions.count < min(count, remaining) { isFinished = true }
         remaining -= positions.count
         if remaining == 0 { isFinished = true }
-        return try load(positions)
+        guard positions.count >= Self.splitThreshold else { return try loaders[0].load(positions[...]) }
+        let middle = positions.count / 2
+        let second = SharedJob(on: IOThreadPool.shared) { [loaders] in try loaders[1].load(positions[middle...]) }
+        let first = Result { try loaders[0].load(positions[..<middle]) }
+        // Waited for even when the first half failed: the loader must be idle before the next chunk.
+        let rest = Result { try second.value() }
+        return try first.get() + rest.get()
     }
 
     private func start() throws {
@@ -63,6 +66,7 @@ final class EventReader: @unchecked Sendable {
         }
         let (plan, table) = try engine.withCurrentIndex { index in (index.plan(for: query), index.table) }
         self.table = table
+        self.loaders = [LineLoader(engine: engine, table: table), LineLoader(engine: engine, table: table)]
         self.cursor = plan.cursor(backwards: options.backwards)
         self.remaining = options.limit ?? .max
         if remaining == 0 { isFinished = true }
@@ -71,109 +75,5 @@ final class EventReader: @unchecked Sendable {
         } else {
             target = options.backwards ? table.head : 1
         }
-    }
-
-    /// Reads and decodes the lines at `positions`, coalescing neighbours.
-    private func load(_ positions: [(UInt64, LineLocation)]) throws -> [SequencedEvent] {
-        var events: [SequencedEvent] = []
-        events.reserveCapacity(positions.count)
-        var runStart = 0
-        while runStart < positions.count {
-            // Extend the run while the next line follows on disk (either direction).
-            var low = positions[runStart].1.offset
-            var high = low + UInt64(positions[runStart].1.length)
-            var runEnd = runStart + 1
-            while runEnd < positions.count {
-                let location = positions[runEnd].1
-                guard location.segment == positions[runStart].1.segment else { break }
-                let end = location.offset + UInt64(location.length)
-                if location.offset == high, end - low <= Self.maximumRunBytes {
-                    high = end
-                } else if end == low, high - location.offset <= Self.maximumRunBytes {
-                    low = location.offset
-                } else {
-                    break
-                }
-                runEnd += 1
-            }
-            let segment = table.segments[positions[runStart].1.segment]
-            let file = try engine.files.file(firstPosition: segment.firstPosition)
-            if high - low <= Self.maximumMappedRunBytes {
-                // Scattered lines: straight from the page cache through the mapping.
-                let mapping = try engine.files.mapping(firstPosition: segment.firstPosition, covering: segment.end)
-                let run = mapping.bytes(Int(low)..<Int(high))
-                try decode(positions[runStart..<runEnd], in: run, at: low, file: file, into: &events)
-            } else {
-                // Long runs: one read into a reused buffer, which keeps a full scan's
-                // memory bounded (mapped pages would count as the process's own).
-                let length = Int(high - low)
-                if buffer.count < length { buffer = [UInt8](repeating: 0, count: length) }
-                let got = try buffer.withUnsafeMutableBytes { bytes in
-                    Result { () throws(EventStoreError) -> Int in
-                        try file.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<length]), at: low)
-                    }
-                }.get()
-                guard got == length else {
-                    throw EventStoreError(
-                        .corrupted,
-                        "segment ends before a committed event",
-                        path: file.path,
-                        offset: low
-                    )
-                }
-                try buffer.withUnsafeBytes { run in
-                    try Result { () throws(EventStoreError) in
-                        try decode(positions[runStart..<runEnd], in: run, at: low, file: file, into: &events)
-                    }.get()
-                }
-            }
-            runStart = runEnd
-        }
-        return events
-    }
-
-    /// Decodes the lines at `lines` from `run`, the bytes of the file from offset `low`.
-    private func decode(
-        _ lines: ArraySlice<(UInt64, LineLocation)>,
-        in run: UnsafeRawBufferPointer,
-        at low: UInt64,
-        file: OpenFile,
-        into events: inout [SequencedEvent]
-    ) throws(EventStoreError) {
-        for (position, location) in lines {
-            events.append(
-                try decode(
-                    position,
-                    in: run,
-                    at: Int(location.offset - low),
-                    length: location.length,
-                    file: file,
-                    fileOffset: location.offset
-                )
-            )
-        }
-    }
-
-    private func decode(
-        _ position: UInt64,
-        in run: UnsafeRawBufferPointer,
-        at start: Int,
-        length: Int,
-        file: OpenFile,
-        fileOffset: UInt64
-    ) throws(EventStoreError) -> SequencedEvent {
-        let line = UnsafeRawBufferPointer(rebasing: run[start..<(start + length - 1)])
-        guard SegmentLine.checksumIsValid(line),
-            let decoded = try? SegmentLine.decode(line, payload: true, strings: &strings),
-            decoded.position == position
-        else {
-            throw EventStoreError(
-                .corrupted,
-                "the line of position \(position) fails its checksum; run `opossum check`",
-                path: file.path,
-                offset: fileOffset
-            )
-        }
-        return SequencedEvent(position: Position(position), event: decoded.event, origin: decoded.origin)
     }
 }

@@ -1,0 +1,127 @@
+import Foundation
+
+/// Reads and decodes the lines of given positions from a store's segments.
+///
+/// Lines that lie next to each other on disk are fetched together: short runs
+/// straight from the segment's memory mapping, long ones with one `pread` into a
+/// reused buffer. A loader is used by one thread at a time.
+final class LineLoader: @unchecked Sendable {
+    /// The most bytes fetched with one `pread`.
+    private static let maximumRunBytes = 1 << 20
+    /// Runs up to this size are read through the segment's memory mapping.
+    private static let maximumMappedRunBytes: UInt64 = 16 << 10
+
+    private let engine: StoreEngine
+    private let table: SegmentTable
+    private var buffer: [UInt8] = []
+    private var strings = StringCache()
+
+    init(engine: StoreEngine, table: SegmentTable) {
+        self.engine = engine
+        self.table = table
+    }
+
+    /// Reads and decodes the lines at `positions`, coalescing neighbours.
+    func load(_ positions: ArraySlice<(UInt64, LineLocation)>) throws -> [SequencedEvent] {
+        var events: [SequencedEvent] = []
+        events.reserveCapacity(positions.count)
+        var runStart = positions.startIndex
+        while runStart < positions.endIndex {
+            // Extend the run while the next line follows on disk (either direction).
+            var low = positions[runStart].1.offset
+            var high = low + UInt64(positions[runStart].1.length)
+            var runEnd = runStart + 1
+            while runEnd < positions.endIndex {
+                let location = positions[runEnd].1
+                guard location.segment == positions[runStart].1.segment else { break }
+                let end = location.offset + UInt64(location.length)
+                if location.offset == high, end - low <= Self.maximumRunBytes {
+                    high = end
+                } else if end == low, high - location.offset <= Self.maximumRunBytes {
+                    low = location.offset
+                } else {
+                    break
+                }
+                runEnd += 1
+            }
+            let segment = table.segments[positions[runStart].1.segment]
+            let file = try engine.files.file(firstPosition: segment.firstPosition)
+            if high - low <= Self.maximumMappedRunBytes {
+                // Scattered lines: straight from the page cache through the mapping.
+                let mapping = try engine.files.mapping(firstPosition: segment.firstPosition, covering: segment.end)
+                let run = mapping.bytes(Int(low)..<Int(high))
+                try decode(positions[runStart..<runEnd], in: run, at: low, file: file, into: &events)
+            } else {
+                // Long runs: one read into a reused buffer, which keeps a full scan's
+                // memory bounded (mapped pages would count as the process's own).
+                let length = Int(high - low)
+                if buffer.count < length { buffer = [UInt8](repeating: 0, count: length) }
+                let got = try buffer.withUnsafeMutableBytes { bytes in
+                    Result { () throws(EventStoreError) -> Int in
+                        try file.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<length]), at: low)
+                    }
+                }.get()
+                guard got == length else {
+                    throw EventStoreError(
+                        .corrupted,
+                        "segment ends before a committed event",
+                        path: file.path,
+                        offset: low
+                    )
+                }
+                try buffer.withUnsafeBytes { run in
+                    try Result { () throws(EventStoreError) in
+                        try decode(positions[runStart..<runEnd], in: run, at: low, file: file, into: &events)
+                    }.get()
+                }
+            }
+            runStart = runEnd
+        }
+        return events
+    }
+
+    /// Decodes the lines at `lines` from `run`, the bytes of the file from offset `low`.
+    private func decode(
+        _ lines: ArraySlice<(UInt64, LineLocation)>,
+        in run: UnsafeRawBufferPointer,
+        at low: UInt64,
+        file: OpenFile,
+        into events: inout [SequencedEvent]
+    ) throws(EventStoreError) {
+        for (position, location) in lines {
+            events.append(
+                try decode(
+                    position,
+                    in: run,
+                    at: Int(location.offset - low),
+                    length: location.length,
+                    file: file,
+                    fileOffset: location.offset
+                )
+            )
+        }
+    }
+
+    private func decode(
+        _ position: UInt64,
+        in run: UnsafeRawBufferPointer,
+        at start: Int,
+        length: Int,
+        file: OpenFile,
+        fileOffset: UInt64
+    ) throws(EventStoreError) -> SequencedEvent {
+        let line = UnsafeRawBufferPointer(rebasing: run[start..<(start + length - 1)])
+        guard SegmentLine.checksumIsValid(line),
+            let decoded = try? SegmentLine.decode(line, payload: true, strings: &strings),
+            decoded.position == position
+        else {
+            throw EventStoreError(
+                .corrupted,
+                "the line of position \(position) fails its checksum; run `opossum check`",
+                path: file.path,
+                offset: fileOffset
+            )
+        }
+        return SequencedEvent(position: Position(position), event: decoded.event, origin: decoded.origin)
+    }
+}
