@@ -53,6 +53,12 @@ let package = Package(
             path: "Tests/CrashWriter",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "opossum-projection-worker",
+            dependencies: ["Opossum"],
+            path: "Tests/ProjectionWorker",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "OpossumTests",
             dependencies: ["Opossum"],
