@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Opossum", targets: ["Opossum"]),
+        .library(name: "FieldService", targets: ["FieldService"]),
         .executable(name: "opossum", targets: ["opossum"]),
         .executable(name: "opossum-bench", targets: ["opossum-bench"]),
     ],
@@ -25,6 +26,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "CCRC32C"),
+        .target(
+            name: "FieldService",
+            dependencies: ["Opossum"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "opossum-example-worker",
+            dependencies: ["Opossum", "FieldService"],
+            path: "Tests/ExampleWorker",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FieldServiceTests",
+            dependencies: ["FieldService", "Opossum"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "opossum",
             dependencies: [
@@ -61,7 +78,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OpossumTests",
-            dependencies: ["Opossum"],
+            dependencies: ["Opossum", "FieldService", "opossum-example-worker"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
