@@ -18,12 +18,14 @@ enum Workload: String, CaseIterable, Sendable, ExpressibleByArgument {
     case open
     /// The peak memory of reading every event of the big store.
     case peakMemory = "peak-memory"
+    /// Building a projection from every event of the big store.
+    case projection
 
     /// Whether the workload needs the big stores.
     var needsBigStores: Bool {
         switch self {
         case .single, .concurrent, .batch: return false
-        case .bigAppend, .tagRead, .fullRead, .open, .peakMemory: return true
+        case .bigAppend, .tagRead, .fullRead, .open, .peakMemory, .projection: return true
         }
     }
 }

@@ -1,9 +1,14 @@
 extension ProjectionDriver {
+    /// How long a rebuild folds between the snapshots it saves for resuming.
+    static var rebuildSnapshotInterval: Duration { .seconds(10) }
+
     /// Replays the log into a new generation and swaps it in.
     ///
-    /// The rebuild commits its batches to its own generation folder, so after a
-    /// crash it continues from its own checkpoint (`resume`). Reads keep returning
-    /// the current generation's state until the swap, one atomic rename.
+    /// The rebuild folds in memory — a state it can always recompute from the log
+    /// needs no journal — and saves it as a snapshot in a generation of its own every
+    /// ``rebuildSnapshotInterval`` and at the end, so after a crash it continues
+    /// from its last snapshot (`resume`). Reads keep returning the current
+    /// generation's state until the swap, one atomic rename.
     ///
     /// - Returns: The rebuilt generation, now current, open for appending.
     func rebuild(
@@ -12,25 +17,35 @@ extension ProjectionDriver {
         var (generation, state, writer) = try await startRebuild(resume)
         let head = try await store.status().head
         progress(state.checkpoint, head: head)
+        var saved = state.checkpoint
+        var savedAt = ContinuousClock.now
         var batch: [SequencedEvent] = []
-        batch.reserveCapacity(options.batchSize)
+        batch.reserveCapacity(Self.rebuildBatchSize)
         for try await event in store.read(try definition.query, options: ReadOptions(from: state.checkpoint.next)) {
-            try Task.checkCancellation()
             batch.append(event)
-            guard batch.count >= options.batchSize else { continue }
-            try await commit(batch, to: writer, state: &state)
+            guard batch.count >= Self.rebuildBatchSize else { continue }
+            try Task.checkCancellation()
+            try fold(batch, into: &state)
             batch.removeAll(keepingCapacity: true)
             progress(state.checkpoint, head: head)
-            if writer.journalSize > options.compactionThreshold {
+            if ContinuousClock.now - savedAt >= Self.rebuildSnapshotInterval {
                 (generation, writer) = try await compactRebuild(state, generation: generation)
+                (saved, savedAt) = (state.checkpoint, ContinuousClock.now)
             }
         }
-        if !batch.isEmpty { try await commit(batch, to: writer, state: &state) }
+        if !batch.isEmpty { try fold(batch, into: &state) }
+        if state.checkpoint > saved {
+            (generation, writer) = try await compactRebuild(state, generation: generation)
+        }
         progress(max(state.checkpoint, head), head: head)
+        state.reindexTags(definition.tags(for:))
         try await swap(to: generation, state: state, writer: writer)
         report(.rebuildFinished(projection: name, checkpoint: state.checkpoint))
         return writer
     }
+
+    /// Events a rebuild folds at a time: as many as a read fetches at once.
+    private static var rebuildBatchSize: Int { 2048 }
 
     /// Makes a new generation holding `state` and swaps it in: a compaction of the live journal.
     ///
@@ -78,20 +93,16 @@ extension ProjectionDriver {
         }
     }
 
-    /// Folds `batch` into `state` and commits it to the rebuild's journal.
-    private func commit(
-        _ batch: [SequencedEvent],
-        to writer: ProjectionGeneration<State>,
-        state: inout ProjectionState<State>
-    ) async throws {
-        let current = state
-        let entry = JournalEntry(
-            after: state.checkpoint,
-            checkpoint: batch[batch.count - 1].position,
-            changes: try fold(batch) { current.values[$0] }
-        )
-        try await IOThreadPool.shared.run { try writer.commit(entry) }
-        state.apply(entry.changes, checkpoint: entry.checkpoint, tags: definition.tags(for:))
+    /// Folds `batch` into the rebuild's state in memory; tags are indexed at the swap.
+    private func fold(_ batch: [SequencedEvent], into state: inout ProjectionState<State>) throws {
+        let definition = definition
+        try state.foldValues(batch, key: definition.key(for:)) { before, event in
+            do {
+                return try definition.apply(state: before, event: event)
+            } catch {
+                throw ProjectionError(.applyFailed, projection: name, position: event.position, underlying: error)
+            }
+        }
     }
 
     /// Moves a rebuild whose journal grew long into a new generation holding a snapshot.

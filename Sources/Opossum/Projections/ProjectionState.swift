@@ -26,6 +26,33 @@ struct ProjectionState<State: Codable & Sendable>: Sendable {
         }
     }
 
+    /// Folds `events` straight into the states, leaving the tag index to
+    /// ``reindexTags(_:)``: a rebuild indexes tags once, at the end, rather than at
+    /// every change.
+    mutating func foldValues(
+        _ events: [SequencedEvent],
+        key: (SequencedEvent) -> String?,
+        apply: (State?, SequencedEvent) throws -> State?
+    ) rethrows {
+        for event in events {
+            guard let key = key(event) else { continue }
+            values[key] = try apply(values[key], event)
+        }
+        if let last = events.last { checkpoint = last.position }
+    }
+
+    /// Rebuilds the tag index from the states.
+    mutating func reindexTags(_ tags: (State) -> [Tag]) {
+        tagsByKey.removeAll()
+        keysByTag.removeAll()
+        for (key, state) in values {
+            let stateTags = tags(state)
+            guard !stateTags.isEmpty else { continue }
+            tagsByKey[key] = stateTags
+            for tag in stateTags { keysByTag[tag, default: []].insert(key) }
+        }
+    }
+
     /// Applies one committed batch of changes.
     mutating func apply(_ changes: [ProjectionChange<State>], checkpoint: Position, tags: (State) -> [Tag]) {
         for change in changes {

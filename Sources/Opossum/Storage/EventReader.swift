@@ -31,8 +31,15 @@ final class EventReader: @unchecked Sendable {
 
     /// The next events, at most `count`; empty when the read is done.
     func nextChunk(count: Int) throws -> [SequencedEvent] {
+        let parts = try nextChunkParts(count: count)
+        return parts.count == 1 ? parts[0] : parts.flatMap { $0 }
+    }
+
+    /// The next events, at most `count`, in one or two consecutive parts (two when
+    /// the chunk was decoded in halves): joining them would copy every event.
+    func nextChunkParts(count: Int) throws -> [[SequencedEvent]] {
         if cursor == nil { try start() }
-        guard !isFinished, let cursor else { return [] }
+        guard !isFinished, let cursor else { return [[]] }
         var positions: [(UInt64, LineLocation)] = []
         positions.reserveCapacity(min(count, remaining))
         while positions.count < min(count, remaining), let position = cursor.seek(target) {
@@ -51,13 +58,13 @@ final class EventReader: @unchecked Sendable {
         if positions.count < min(count, remaining) { isFinished = true }
         remaining -= positions.count
         if remaining == 0 { isFinished = true }
-        guard positions.count >= Self.splitThreshold else { return try loaders[0].load(positions[...]) }
+        guard positions.count >= Self.splitThreshold else { return [try loaders[0].load(positions[...])] }
         let middle = positions.count / 2
         let second = SharedJob(on: IOThreadPool.shared) { [loaders] in try loaders[1].load(positions[middle...]) }
         let first = Result { try loaders[0].load(positions[..<middle]) }
         // Waited for even when the first half failed: the loader must be idle before the next chunk.
         let rest = Result { try second.value() }
-        return try first.get() + rest.get()
+        return [try first.get(), try rest.get()]
     }
 
     private func start() throws {

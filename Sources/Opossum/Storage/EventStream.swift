@@ -24,12 +24,21 @@ public struct EventStream: AsyncSequence, Sendable {
     }
 
     /// Iterates an ``EventStream``.
+    ///
+    /// Once a read has proved long (its second chunk), the next chunk is fetched while
+    /// the consumer works through the current one, so decoding and consuming overlap.
     public struct Iterator: AsyncIteratorProtocol {
+        /// A chunk's parts, the last part first and each part's last event first, so
+        /// that events are moved out (`popLast`) rather than copied.
+        private typealias Chunk = (parts: [[SequencedEvent]], isFinished: Bool)
+
         private let reader: EventReader
-        /// The current chunk, last event first, so each is moved out rather than copied.
-        private var chunk: [SequencedEvent] = []
+        /// The current chunk's parts, in ``Chunk`` order.
+        private var parts: [[SequencedEvent]] = []
         private var chunkSize = 128
         private var isDone = false
+        /// The next chunk, being fetched.
+        private var prefetch: Task<Chunk, any Error>?
 
         init(reader: EventReader) {
             self.reader = reader
@@ -43,23 +52,44 @@ public struct EventStream: AsyncSequence, Sendable {
         /// The next event, or `nil` at the end; runs in the caller's isolation, so
         /// only the fetch of a new chunk leaves it.
         public mutating func next(isolation actor: isolated (any Actor)?) async throws -> SequencedEvent? {
-            if let event = chunk.popLast() { return event }
+            if let event = popLast() { return event }
             guard !isDone else { return nil }
-            let reader = self.reader
-            let size = chunkSize
-            let (events, finished) = try await IOThreadPool.shared.run {
-                (try reader.nextChunk(count: size).reversed() as [SequencedEvent], reader.isFinished)
+            let fetched: Chunk
+            if let prefetch {
+                self.prefetch = nil
+                fetched = try await prefetch.value
+            } else {
+                fetched = try await Self.fetch(reader, count: chunkSize)
             }
-            chunk = events
+            parts = fetched.parts
             // A chunk that ends the read saves the trip to learn there is no more.
-            isDone = finished
+            isDone = fetched.isFinished || parts.allSatisfy(\.isEmpty)
             // Small first, for quick answers to small reads; larger after, for throughput.
             chunkSize = Swift.min(chunkSize * 4, 2048)
-            guard let event = chunk.popLast() else {
-                isDone = true
-                return nil
+            if !isDone && chunkSize == 2048 {
+                let (reader, size) = (reader, chunkSize)
+                prefetch = Task { try await Self.fetch(reader, count: size) }
             }
-            return event
+            return popLast()
+        }
+
+        /// Moves the next event out of the current chunk.
+        private mutating func popLast() -> SequencedEvent? {
+            while let last = parts.indices.last {
+                if let event = parts[last].popLast() { return event }
+                parts.removeLast()
+            }
+            return nil
+        }
+
+        private static func fetch(_ reader: EventReader, count: Int) async throws -> Chunk {
+            try await IOThreadPool.shared.run {
+                var parts = try reader.nextChunkParts(count: count)
+                // In place: reversing by swapping moves events without copying them.
+                parts.reverse()
+                for index in parts.indices { parts[index].reverse() }
+                return (parts, reader.isFinished)
+            }
         }
     }
 }
