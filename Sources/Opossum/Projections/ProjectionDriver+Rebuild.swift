@@ -19,21 +19,31 @@ extension ProjectionDriver {
         progress(state.checkpoint, head: head)
         var saved = state.checkpoint
         var savedAt = ContinuousClock.now
-        var batch: [SequencedEvent] = []
-        batch.reserveCapacity(Self.rebuildBatchSize)
+        var sinceProgress = 0
+        let definition = definition
         for try await event in store.read(try definition.query, options: ReadOptions(from: state.checkpoint.next)) {
-            batch.append(event)
-            guard batch.count >= Self.rebuildBatchSize else { continue }
+            try state.fold(event, key: definition.key(for:)) { before, event in
+                do {
+                    return try definition.apply(state: before, event: event)
+                } catch {
+                    throw ProjectionError(
+                        .applyFailed,
+                        projection: definition.name,
+                        position: event.position,
+                        underlying: error
+                    )
+                }
+            }
+            sinceProgress += 1
+            guard sinceProgress == Self.rebuildProgressInterval else { continue }
+            sinceProgress = 0
             try Task.checkCancellation()
-            try fold(batch, into: &state)
-            batch.removeAll(keepingCapacity: true)
             progress(state.checkpoint, head: head)
             if ContinuousClock.now - savedAt >= Self.rebuildSnapshotInterval {
                 (generation, writer) = try await compactRebuild(state, generation: generation)
                 (saved, savedAt) = (state.checkpoint, ContinuousClock.now)
             }
         }
-        if !batch.isEmpty { try fold(batch, into: &state) }
         if state.checkpoint > saved {
             (generation, writer) = try await compactRebuild(state, generation: generation)
         }
@@ -44,8 +54,8 @@ extension ProjectionDriver {
         return writer
     }
 
-    /// Events a rebuild folds at a time: as many as a read fetches at once.
-    private static var rebuildBatchSize: Int { 2048 }
+    /// How many events a rebuild folds between progress reports and checks for cancellation.
+    private static var rebuildProgressInterval: Int { 2048 }
 
     /// Makes a new generation holding `state` and swaps it in: a compaction of the live journal.
     ///
@@ -90,18 +100,6 @@ extension ProjectionDriver {
             let empty = ProjectionState<State>()
             let writer = try Self.createGeneration(generation, state: empty, folder: folder, definition, durable)
             return (generation, empty, writer)
-        }
-    }
-
-    /// Folds `batch` into the rebuild's state in memory; tags are indexed at the swap.
-    private func fold(_ batch: [SequencedEvent], into state: inout ProjectionState<State>) throws {
-        let definition = definition
-        try state.foldValues(batch, key: definition.key(for:)) { before, event in
-            do {
-                return try definition.apply(state: before, event: event)
-            } catch {
-                throw ProjectionError(.applyFailed, projection: name, position: event.position, underlying: error)
-            }
         }
     }
 

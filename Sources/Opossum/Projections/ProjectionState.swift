@@ -26,19 +26,17 @@ struct ProjectionState<State: Codable & Sendable>: Sendable {
         }
     }
 
-    /// Folds `events` straight into the states, leaving the tag index to
+    /// Folds `event` straight into the state of its key, leaving the tag index to
     /// ``reindexTags(_:)``: a rebuild indexes tags once, at the end, rather than at
     /// every change.
-    mutating func foldValues(
-        _ events: [SequencedEvent],
+    mutating func fold(
+        _ event: SequencedEvent,
         key: (SequencedEvent) -> String?,
         apply: (State?, SequencedEvent) throws -> State?
     ) rethrows {
-        for event in events {
-            guard let key = key(event) else { continue }
-            values[key] = try apply(values[key], event)
-        }
-        if let last = events.last { checkpoint = last.position }
+        checkpoint = event.position
+        guard let key = key(event) else { return }
+        values[key] = try apply(values[key], event)
     }
 
     /// Rebuilds the tag index from the states.

@@ -20,55 +20,24 @@ struct ProjectionCrashTests {
             .appendingPathComponent("opossum-projection-worker").path
     }
 
-    /// Starts the worker with `posix_spawn`, its standard output going to `output`.
-    ///
-    /// Not `Foundation.Process`: its `waitUntilExit` can miss the exit of a killed
-    /// child and spin forever on Linux.
-    static func spawnWorker(_ store: String, _ mode: String, version: Int, output: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let words: [String] = [workerPath, store, mode, String(version)]
-        let arguments: [UnsafeMutablePointer<CChar>?] = words.map { word in strdup(word) } + [nil]
-        defer {
-            for argument in arguments { free(argument) }
-        }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, workerPath, &actions, nil, arguments, environ)
-        guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
-        return pid
-    }
-
-    /// How a child ended: its exit status, or the signal that killed it.
-    enum Ending: Equatable {
-        case exited(Int32)
-        case signalled(Int32)
-    }
-
-    /// Waits for `pid` to end without blocking a thread of the cooperative pool.
-    static func wait(for pid: pid_t) async throws -> Ending {
-        var status: Int32 = 0
-        while waitpid(pid, &status, WNOHANG) == 0 {
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        return status & 0x7f == 0 ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)
+    /// Starts the worker on `store` in `mode`, its standard output going to `output`.
+    static func spawnWorker(_ store: String, _ mode: String, version: Int, output: String) throws -> ChildProcess {
+        try ChildProcess.spawn(workerPath, [store, mode, String(version)], output: output)
     }
 
     /// Runs the worker to completion and returns how it ended and what it printed.
-    static func runWorker(_ store: String, _ mode: String, version: Int) async throws -> (Ending, String) {
+    static func runWorker(_ store: String, _ mode: String, version: Int) async throws -> (ChildProcess.Ending, String) {
         let output = store + "/../worker-output.txt"
-        let pid = try spawnWorker(store, mode, version: version, output: output)
-        let ending = try await wait(for: pid)
+        let ending = try await spawnWorker(store, mode, version: version, output: output).wait()
         return (ending, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
     }
 
     /// Starts the worker, lets it work for `milliseconds`, and kills it with SIGKILL.
     static func killWorker(_ store: String, _ mode: String, version: Int, after milliseconds: Int) async throws {
-        let pid = try spawnWorker(store, mode, version: version, output: "/dev/null")
+        let worker = try spawnWorker(store, mode, version: version, output: "/dev/null")
         try await Task.sleep(for: .milliseconds(milliseconds))
-        kill(pid, SIGKILL)
-        let ending = try await wait(for: pid)
+        worker.kill()
+        let ending = try await worker.wait()
         #expect(ending == .signalled(SIGKILL), "the worker stopped on its own: \(mode), \(ending)")
     }
 
@@ -118,7 +87,7 @@ struct ProjectionCrashTests {
         try await withTemporaryDirectory { temp in
             let created = try await FileEventStore.create(at: temp.storePath, name: "projection-lock")
             await created.close()
-            let pid = try Self.spawnWorker(temp.storePath, "append", version: 1, output: "/dev/null")
+            let appender = try Self.spawnWorker(temp.storePath, "append", version: 1, output: "/dev/null")
             let store = try await FileEventStore.open(at: temp.storePath, options: .testing)
             // The worker's projection, read with a state type of the same shape.
             let definition = CourseCatalog(name: "Course stats / by id")
@@ -135,8 +104,8 @@ struct ProjectionCrashTests {
             }
             await runner.stop()
 
-            kill(pid, SIGKILL)
-            #expect(try await Self.wait(for: pid) == .signalled(SIGKILL))
+            appender.kill()
+            #expect(try await appender.wait() == .signalled(SIGKILL))
             // The lock died with its holder: a runner here now maintains the projection.
             let next = ProjectionRunner(store: store)
             #expect(try await !next.register(definition).isReadOnly)
