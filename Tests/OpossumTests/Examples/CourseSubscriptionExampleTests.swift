@@ -95,4 +95,25 @@ struct CourseSubscriptionExampleTests {
             #expect(try await store.readAll(.type(EventType.studentEnrolledToCourse)).count == 6)
         }
     }
+
+    @Test("4 processes subscribing one student to 8 courses at once: no more than the limit of 3")
+    func studentLimitHoldsAcrossProcesses() async throws {
+        try await withStoreAndDirectory { store, directory in
+            let courses = (0..<4).flatMap { process in (0..<2).map { "p\(process)-c\($0)" } }
+            for course in courses { try await CourseSubscriptions.createCourse(course, capacity: 10, in: store) }
+            try await CourseSubscriptions.registerStudents(["s1"], in: store)
+            let results = try await ExampleWorkerProcess.race(
+                (0..<4).map { ["subscribe", "s1", "p\($0)-c{i}"] },
+                attempts: 2,
+                on: directory.storePath
+            )
+            #expect(results.count == 8)
+            #expect(results.with(.ok).count == 3)
+            #expect(
+                results.with(.refused).map(\.message)
+                    == Array(repeating: "student s1 already takes 3 courses", count: 5)
+            )
+            #expect(try await store.readAll(.type(EventType.studentEnrolledToCourse)).count == 3)
+        }
+    }
 }
