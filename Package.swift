@@ -12,11 +12,13 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Opossum", targets: ["Opossum"]),
+        .library(name: "OpossumSync", targets: ["OpossumSync"]),
         .executable(name: "opossum", targets: ["opossum"]),
         .executable(name: "opossum-bench", targets: ["opossum-bench"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .target(
@@ -25,6 +27,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "CCRC32C"),
+        .target(
+            name: "OpossumSync",
+            dependencies: [
+                "Opossum",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "opossum",
             dependencies: [
@@ -56,6 +66,11 @@ let package = Package(
         .testTarget(
             name: "OpossumTests",
             dependencies: ["Opossum"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OpossumSyncTests",
+            dependencies: ["OpossumSync", "Opossum"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
