@@ -132,6 +132,8 @@ extension StoreEngine {
                     position: item.first + UInt64(offset),
                     framing: framing,
                     origin: nil,
+                    // Kept with the batch for sync, which re-validates the decision at the hub.
+                    condition: offset == 0 ? group[item.request].condition : nil,
                     to: &writer
                 )
             }
