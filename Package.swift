@@ -39,6 +39,7 @@ let package = Package(
             name: "opossum",
             dependencies: [
                 "Opossum",
+                "OpossumSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -168,7 +168,7 @@ struct BundleFileTests {
     @Test func theSigningKeyIsKeptPrivateAndStable() async throws {
         try await withTemporaryDirectory { directory in
             let (store, first) = try await makeStore("laptop", in: directory)
-            let second = try SigningIdentity.loadOrCreate(for: store)
+            let second = try await SigningIdentity.loadOrCreate(for: store)
             await store.close()
             #expect(first.identity == second.identity)
             let attributes = try FileManager.default.attributesOfItem(atPath: directory + "/laptop/Sync/identity.key")

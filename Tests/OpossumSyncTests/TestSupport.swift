@@ -19,5 +19,5 @@ func makeStore(_ name: String, in directory: String) async throws -> (FileEventS
         name: name,
         options: FileEventStore.Options(durability: .none)
     )
-    return (store, try SigningIdentity.loadOrCreate(for: store))
+    return (store, try await SigningIdentity.loadOrCreate(for: store))
 }

@@ -23,19 +23,28 @@ public struct SigningIdentity: Sendable {
     ///
     /// - Throws: ``SyncError`` with code ``SyncError/Code/identity`` if the key file
     ///   exists but is damaged; ``SyncError/Code/io`` if it cannot be written.
-    public static func loadOrCreate(for store: FileEventStore) throws -> SigningIdentity {
-        let path = keyPath(in: store.directory)
+    public static func loadOrCreate(for store: FileEventStore) async throws -> SigningIdentity {
+        let directory = store.directory
+        let identity = store.identity
+        return try await IOThreadPool.shared.run {
+            try loadOrCreate(directory: directory, storeId: identity.storeId, name: identity.name)
+        }
+    }
+
+    /// Loads or makes the key of the store in `directory`; blocking.
+    static func loadOrCreate(directory: String, storeId: UUID, name: String) throws -> SigningIdentity {
+        let path = keyPath(in: directory)
         let key: Curve25519.Signing.PrivateKey
         if SystemCall.exists(path) {
             key = try readKey(at: path)
         } else {
             key = Curve25519.Signing.PrivateKey()
-            try writeKey(key, to: path, store: store.directory)
+            try writeKey(key, to: path, store: directory)
         }
         return SigningIdentity(
             identity: PublicIdentity(
-                storeId: store.identity.storeId,
-                name: store.identity.name,
+                storeId: storeId,
+                name: name,
                 publicKey: key.publicKey.rawRepresentation.base64EncodedString()
             ),
             privateKey: key
