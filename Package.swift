@@ -12,12 +12,14 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Opossum", targets: ["Opossum"]),
+        .library(name: "OpossumSync", targets: ["OpossumSync"]),
         .library(name: "FieldService", targets: ["FieldService"]),
         .executable(name: "opossum", targets: ["opossum"]),
         .executable(name: "opossum-bench", targets: ["opossum-bench"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .target(
@@ -26,6 +28,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "CCRC32C"),
+        .target(
+            name: "OpossumSync",
+            dependencies: [
+                "Opossum",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "FieldService",
             dependencies: ["Opossum"],
@@ -46,6 +56,7 @@ let package = Package(
             name: "opossum",
             dependencies: [
                 "Opossum",
+                "OpossumSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -79,6 +90,11 @@ let package = Package(
         .testTarget(
             name: "OpossumTests",
             dependencies: ["Opossum", "FieldService", "opossum-example-worker"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OpossumSyncTests",
+            dependencies: ["OpossumSync", "Opossum"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import Opossum
+import OpossumSync
 
 /// A command's failure as the user sees it: one line on standard error and an exit code.
 ///
@@ -33,6 +34,8 @@ struct CommandFailure: Error, CustomStringConvertible {
             )
         case let storeError as EventStoreError:
             self.init(storeError.description)
+        case let syncError as SyncError:
+            self.init(syncError.description)
         default:
             self.init(String(describing: error))
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Opossum
+import OpossumSync
 
 /// `opossum init`: creates a new, empty store.
 struct InitCommand: AsyncParsableCommand {
@@ -9,8 +10,9 @@ struct InitCommand: AsyncParsableCommand {
         abstract: "Create a new, empty store.",
         discussion: """
             Creates the store directory (and its parents) if needed and writes a new store \
-            there with a fresh store id. Fails if the directory already holds a store. \
-            Prints one JSON object: {"storeId": "...", "name": "..."}.
+            there with a fresh store id and its signing key for sync (Sync/identity.key, \
+            readable by you only). Fails if the directory already holds a store. Prints one \
+            JSON object: {"storeId": "...", "name": "..."}.
 
             The name is for people, such as the machine's or the site's name; it defaults \
             to the last component of the store directory's path.
@@ -29,6 +31,12 @@ struct InitCommand: AsyncParsableCommand {
         let directory = storeOptions.directory
         let store = try await FileEventStore.create(at: directory, name: name ?? Self.defaultName(for: directory))
         let identity = store.identity
+        do {
+            _ = try await SigningIdentity.loadOrCreate(for: store)
+        } catch {
+            await store.close()
+            throw error
+        }
         await store.close()
         let output = StandardOutput()
         try output.writeLine(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Opossum
+import OpossumSync
 
 /// The `opossum` command-line tool: the root command that dispatches to one subcommand per task.
 ///
@@ -33,6 +34,7 @@ struct OpossumCommand: AsyncParsableCommand {
             TailCommand.self,
             StatusCommand.self,
             CheckCommand.self,
+            IdentityCommand.self,
         ]
     )
 
@@ -59,7 +61,7 @@ struct OpossumCommand: AsyncParsableCommand {
         case is StandardOutput.Closed:
             // The reader stopped listening; that is its choice, not a failure.
             Foundation.exit(EXIT_SUCCESS)
-        case is CommandFailure, is AppendConditionError, is EventStoreError:
+        case is CommandFailure, is AppendConditionError, is EventStoreError, is SyncError:
             CommandFailure(describing: error).exit()
         default:
             // ArgumentParser's errors: help requests, usage errors, ExitCode.

@@ -5,13 +5,13 @@ import Foundation
 ///
 /// Work is handed over with a continuation and the calling task suspends until a
 /// pool thread has done it.
-final class IOThreadPool: @unchecked Sendable {
+package final class IOThreadPool: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [@Sendable () -> Void] = []
     private var threads: [Thread] = []
 
     /// The pool every store in the process shares for reads.
-    static let shared = IOThreadPool(threadCount: 4, name: "opossum.io")
+    package static let shared = IOThreadPool(threadCount: 4, name: "opossum.io")
 
     init(threadCount: Int, name: String) {
         for number in 0..<threadCount {
@@ -24,7 +24,7 @@ final class IOThreadPool: @unchecked Sendable {
     }
 
     /// Runs `body` on a pool thread and returns its result.
-    func run<Result: Sendable>(_ body: @escaping @Sendable () throws -> Result) async throws -> Result {
+    package func run<Result: Sendable>(_ body: @escaping @Sendable () throws -> Result) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             submit {
                 continuation.resume(with: Swift.Result { try body() })

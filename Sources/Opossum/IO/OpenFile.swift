@@ -9,11 +9,11 @@ import Musl
 /// An open file descriptor with the path it was opened from, closed on deinit.
 ///
 /// The path travels with the descriptor so every error can name the file.
-final class OpenFile: Sendable {
+package final class OpenFile: Sendable {
     /// The descriptor.
-    let fd: Int32
+    package let fd: Int32
     /// The path the file was opened from.
-    let path: String
+    package let path: String
 
     /// Opens `path` with the given `open(2)` flags.
     init(path: String, flags: Int32, permissions: mode_t = 0o644) throws(EventStoreError) {
@@ -26,12 +26,12 @@ final class OpenFile: Sendable {
     }
 
     /// The file's current size in bytes.
-    func size() throws(EventStoreError) -> UInt64 {
+    package func size() throws(EventStoreError) -> UInt64 {
         try SystemCall.fileSize(fd, path: path)
     }
 
     /// Reads up to `count` bytes at `offset`; fewer only at end of file.
-    func read(count: Int, at offset: UInt64) throws(EventStoreError) -> [UInt8] {
+    package func read(count: Int, at offset: UInt64) throws(EventStoreError) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         let got = try bytes.withUnsafeMutableBytes { buffer in
             Result { () throws(EventStoreError) -> Int in try SystemCall.pread(fd, into: buffer, at: offset, path: path)
@@ -42,34 +42,34 @@ final class OpenFile: Sendable {
     }
 
     /// Reads into `buffer` at `offset`, returning how many bytes were read.
-    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws(EventStoreError) -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws(EventStoreError) -> Int {
         try SystemCall.pread(fd, into: buffer, at: offset, path: path)
     }
 
     /// Writes all of `bytes` at `offset`.
-    func write(_ bytes: UnsafeRawBufferPointer, at offset: UInt64) throws(EventStoreError) {
+    package func write(_ bytes: UnsafeRawBufferPointer, at offset: UInt64) throws(EventStoreError) {
         try SystemCall.pwrite(fd, bytes, at: offset, path: path)
     }
 
     /// Writes all of `bytes` at `offset`.
-    func write(_ bytes: [UInt8], at offset: UInt64) throws(EventStoreError) {
+    package func write(_ bytes: [UInt8], at offset: UInt64) throws(EventStoreError) {
         try bytes.withUnsafeBytes { buffer in
             Result { () throws(EventStoreError) in try write(buffer, at: offset) }
         }.get()
     }
 
     /// Flushes the file's data to the device.
-    func syncData() throws(EventStoreError) {
+    package func syncData() throws(EventStoreError) {
         try SystemCall.fdatasync(fd, path: path)
     }
 
     /// Flushes the file's data and metadata to the device.
-    func sync() throws(EventStoreError) {
+    package func sync() throws(EventStoreError) {
         try SystemCall.fsync(fd, path: path)
     }
 
     /// Cuts the file to `length` bytes.
-    func truncate(to length: UInt64) throws(EventStoreError) {
+    package func truncate(to length: UInt64) throws(EventStoreError) {
         try SystemCall.ftruncate(fd, to: length, path: path)
     }
 
@@ -91,16 +91,21 @@ extension OpenFile {
     /// Writes `bytes` to a new file at `path` atomically: a temporary file is written
     /// and renamed over `path`. When `durable`, the file is flushed before the rename
     /// and the directory after it, so the new content survives a power cut.
-    static func writeAtomically(
+    package static func writeAtomically(
         _ bytes: [UInt8],
         to path: String,
         directory: String,
-        durable: Bool = true
+        durable: Bool = true,
+        permissions: UInt32 = 0o644
     ) throws(EventStoreError) {
         // Unique per process and per write: two writes of one file may overlap.
         let temporary = path + ".\(getpid()).\(temporaryCounter.add(1, ordering: .relaxed).newValue).tmp"
         do {
-            let file = try OpenFile(path: temporary, flags: O_WRONLY | O_CREAT | O_TRUNC)
+            let file = try OpenFile(
+                path: temporary,
+                flags: O_WRONLY | O_CREAT | O_TRUNC,
+                permissions: mode_t(permissions)
+            )
             try file.write(bytes, at: 0)
             if durable { try file.sync() }
         }
@@ -109,8 +114,18 @@ extension OpenFile {
     }
 
     /// Reads a whole small file.
-    static func readAll(_ path: String) throws(EventStoreError) -> [UInt8] {
+    package static func readAll(_ path: String) throws(EventStoreError) -> [UInt8] {
         let file = try OpenFile(path: path, flags: O_RDONLY)
         return try file.read(count: Int(try file.size()), at: 0)
+    }
+
+    /// Creates a new file at `path` for writing; fails if one exists.
+    package static func creating(_ path: String, permissions: UInt32 = 0o644) throws(EventStoreError) -> OpenFile {
+        try OpenFile(path: path, flags: O_WRONLY | O_CREAT | O_EXCL, permissions: mode_t(permissions))
+    }
+
+    /// Opens the existing file at `path` for reading.
+    package static func reading(_ path: String) throws(EventStoreError) -> OpenFile {
+        try OpenFile(path: path, flags: O_RDONLY)
     }
 }

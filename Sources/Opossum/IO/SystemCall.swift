@@ -10,7 +10,7 @@ import Darwin
 ///
 /// Each wrapper retries `EINTR`, turns `errno` into an ``EventStoreError`` that names
 /// the file involved, and is the only caller of its C function in the package.
-enum SystemCall {
+package enum SystemCall {
     /// Runs `body` until it stops failing with `EINTR`; a `-1` result becomes an error.
     @inline(__always)
     static func retryingInterrupts<T: BinaryInteger>(
@@ -103,7 +103,7 @@ enum SystemCall {
     }
 
     /// Flushes a directory so that entries created or renamed in it survive a power cut.
-    static func fsyncDirectory(_ path: String) throws(EventStoreError) {
+    package static func fsyncDirectory(_ path: String) throws(EventStoreError) {
         let fd = try open(path, O_RDONLY | O_DIRECTORY)
         defer { close(fd) }
         try fsync(fd, path: path)
@@ -131,12 +131,12 @@ enum SystemCall {
     }
 
     /// Whether something exists at `path`. The corresponding C function is `access(2)`.
-    static func exists(_ path: String) -> Bool {
+    package static func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0
     }
 
     /// Creates a directory; an existing one is fine. The corresponding C function is `mkdir(2)`.
-    static func makeDirectory(_ path: String) throws(EventStoreError) {
+    package static func makeDirectory(_ path: String) throws(EventStoreError) {
         if mkdir(path, 0o755) == 0 { return }
         let code = errno
         if code == EEXIST { return }
@@ -144,7 +144,7 @@ enum SystemCall {
     }
 
     /// Creates a directory and any missing parents, like `mkdir -p`.
-    static func makeDirectories(_ path: String) throws(EventStoreError) {
+    package static func makeDirectories(_ path: String) throws(EventStoreError) {
         var prefix = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             prefix += "/" + component
@@ -153,12 +153,12 @@ enum SystemCall {
     }
 
     /// Atomically replaces `destination` with `source`. The corresponding C function is `rename(2)`.
-    static func rename(_ source: String, to destination: String) throws(EventStoreError) {
+    package static func rename(_ source: String, to destination: String) throws(EventStoreError) {
         _ = try retryingInterrupts("renaming to \(destination)", path: source) { Glibc.rename(source, destination) }
     }
 
     /// Removes a file; a missing one is fine. The corresponding C function is `unlink(2)`.
-    static func removeFile(_ path: String) throws(EventStoreError) {
+    package static func removeFile(_ path: String) throws(EventStoreError) {
         if unlink(path) == 0 { return }
         let code = errno
         if code == ENOENT { return }
@@ -196,7 +196,7 @@ enum SystemCall {
     }
 
     /// The names in a directory, without `.` and `..`. The C functions are `opendir(3)`/`readdir(3)`.
-    static func listDirectory(_ path: String) throws(EventStoreError) -> [String] {
+    package static func listDirectory(_ path: String) throws(EventStoreError) -> [String] {
         guard let dir = opendir(path) else { throw error("listing", path: path, errno: errno) }
         defer { closedir(dir) }
         var names: [String] = []

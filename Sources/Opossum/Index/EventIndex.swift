@@ -1,3 +1,5 @@
+import Foundation
+
 /// One segment file as the index knows it.
 struct SegmentEntry: Sendable {
     /// The position of the segment's first event; also its file name.
@@ -77,6 +79,11 @@ struct EventIndex: Sendable {
     var types: [ByteString: ChunkedArray<UInt64>] = [:]
     /// The positions of each tag.
     var tags: [Tag: ChunkedArray<UInt64>] = [:]
+    /// System events and withdrawn events, which queries leave out.
+    var hidden = HiddenPositions()
+    /// The positions of events copied from each other store, by its id: what sync
+    /// needs to tell a store's own events from those it received.
+    var origins: [UUID: ChunkedArray<UInt64>] = [:]
 
     /// Adds an empty segment starting at the next position.
     mutating func startSegment() {
@@ -84,7 +91,7 @@ struct EventIndex: Sendable {
     }
 
     /// Adds the event at `head + 1`, whose line starts at `offset` in the last segment.
-    mutating func add(type: String, tags eventTags: [Tag], offset: UInt64) {
+    mutating func add(type: String, tags eventTags: [Tag], origin: EventOrigin? = nil, offset: UInt64) {
         let position = head + 1
         segments[segments.count - 1].offsets.append(UInt32(offset))
         types[ByteString(type), default: ChunkedArray()].append(position)
@@ -93,6 +100,8 @@ struct EventIndex: Sendable {
             let list = tags[tag]
             if list?.last != position { tags[tag, default: ChunkedArray()].append(position) }
         }
+        hidden.record(position: position, type: type, tags: eventTags)
+        if let origin { origins[origin.storeId, default: ChunkedArray()].append(position) }
         head = position
     }
 
@@ -102,12 +111,14 @@ struct EventIndex: Sendable {
     /// The part of the index a query needs, copied cheaply so the query can run
     /// without holding the store's lock.
     func plan(for query: Query) -> QueryPlan {
+        let root: QueryPlan.Node
         switch query.selection {
         case .all:
-            return QueryPlan(root: .all(head: head))
+            root = .all(head: head)
         case .items(let items):
-            return QueryPlan(root: .union(items.map(plan(for:))))
+            root = .union(items.map(plan(for:)))
         }
+        return QueryPlan(root: hidden.isEmpty ? root : .visible(root, hidden))
     }
 
     private func plan(for item: QueryItem) -> QueryPlan.Node {

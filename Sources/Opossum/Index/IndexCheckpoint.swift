@@ -12,10 +12,12 @@ import Foundation
 /// u64; segment count u32, then per segment first position u64, committed end u64,
 /// offset count u32 and the offsets (u32 each); type count u32, then per type name
 /// length u32, name bytes, position count u32 and the positions (u64 each); the tags
-/// likewise, each named by its `key:value` bytes; finally the CRC-32C (u32).
+/// likewise, each named by its `key:value` bytes; the origins likewise, each named by
+/// its store id (16 bytes); finally the CRC-32C (u32).
 enum IndexCheckpoint {
     private static let magic = Array("OPOSSUMX".utf8)
-    private static let version: UInt32 = 1
+    /// 2 added the origins; a checkpoint of another version is rebuilt from the log.
+    private static let version: UInt32 = 2
 
     /// Writes `index` for the store `storeId`.
     static func write(_ index: EventIndex, storeId: UUID, layout: StoreLayout) throws(EventStoreError) {
@@ -67,6 +69,11 @@ enum IndexCheckpoint {
         out.append(UInt32(index.tags.count))
         for (tag, positions) in index.tags {
             out.appendBytes(Array(tag.description.utf8))
+            out.appendPositions(positions)
+        }
+        out.append(UInt32(index.origins.count))
+        for (storeId, positions) in index.origins {
+            withUnsafeBytes(of: storeId.uuid) { out.bytes.append(contentsOf: $0) }
             out.appendPositions(positions)
         }
         out.append(out.bytes.withUnsafeBytes { CRC32C.checksum($0) })
@@ -122,7 +129,14 @@ enum IndexCheckpoint {
                 )
                 index.tags[tag] = positions
             }
+            guard let originCount = input.uint32() else { return nil }
+            for _ in 0..<originCount {
+                guard let id = input.bytes(16), let positions = input.positions(upTo: head) else { return nil }
+                let storeId = id.withUnsafeBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
+                index.origins[storeId] = positions
+            }
             guard input.isAtEnd, isConsistent(index) else { return nil }
+            index.hidden = HiddenPositions.derived(types: index.types, tags: index.tags)
             return index
         }
     }

@@ -143,6 +143,37 @@ final class IntersectionCursor: PositionCursor {
     }
 }
 
+/// The positions of a child cursor that are not hidden: what applications see.
+final class VisibleCursor: PositionCursor {
+    private let child: PositionCursor
+    private let system: ListCursor
+    private let hidden: HiddenPositions
+
+    init(_ child: PositionCursor, hiding hidden: HiddenPositions, backwards: Bool) {
+        self.child = child
+        self.system = ListCursor(hidden.system, backwards: backwards)
+        self.hidden = hidden
+        super.init(backwards: backwards)
+    }
+
+    override func seek(_ target: UInt64) -> UInt64? {
+        var target = target
+        while let position = child.seek(target) {
+            if let range = hidden.range(containing: position) {
+                // Skip the whole withdrawn range at once.
+                guard backwards ? range.lowerBound > 1 : range.upperBound < .max else { return nil }
+                target = backwards ? range.lowerBound - 1 : range.upperBound + 1
+            } else if system.seek(position) == position {
+                guard backwards ? position > 1 : position < .max else { return nil }
+                target = backwards ? position - 1 : position + 1
+            } else {
+                return position
+            }
+        }
+        return nil
+    }
+}
+
 /// No positions at all: a query naming a type or tag the store has never seen.
 final class EmptyCursor: PositionCursor {
     override func seek(_ target: UInt64) -> UInt64? { nil }

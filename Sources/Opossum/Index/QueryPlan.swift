@@ -10,6 +10,8 @@ struct QueryPlan: Sendable {
         case union([Node])
         /// Positions in every child.
         case intersection([Node])
+        /// Positions of the child that are not hidden.
+        case visible(Node, HiddenPositions)
     }
 
     let root: Node
@@ -33,6 +35,8 @@ struct QueryPlan: Sendable {
             }
         case .intersection(let children):
             return IntersectionCursor(children.map { cursor(for: $0, backwards: backwards) }, backwards: backwards)
+        case .visible(let child, let hidden):
+            return VisibleCursor(cursor(for: child, backwards: backwards), hiding: hidden, backwards: backwards)
         }
     }
 

@@ -4,6 +4,9 @@ import Foundation
 struct PendingAppend: Sendable {
     let events: [Event]
     let condition: AppendCondition?
+    /// For a decided request (see ``StoreView``): chooses the batches on the writer
+    /// thread, with the index current. Such a request commits in a group of its own.
+    var decide: StoreView.Decide? = nil
     let continuation: CheckedContinuation<Position, any Error>
 }
 
@@ -70,7 +73,11 @@ final class CommitWriter: @unchecked Sendable {
                 return
             }
             gatherStragglers(clock: clock)
-            let count = min(queue.count, Self.maximumGroupSize)
+            var count = min(queue.count, Self.maximumGroupSize)
+            // A decided request commits alone; plain appends before it go first.
+            if let decided = queue.prefix(count).firstIndex(where: { $0.decide != nil }) {
+                count = decided == 0 ? 1 : decided
+            }
             let group = Array(queue.prefix(count))
             queue.removeFirst(count)
             lastGroupSize = count

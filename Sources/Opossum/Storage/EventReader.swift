@@ -23,10 +23,19 @@ final class EventReader: @unchecked Sendable {
     /// One loader per half of a chunk; each keeps its buffer and strings between chunks.
     private var loaders: [LineLoader] = []
 
+    /// The index to read, when given at the start rather than taken from the engine.
+    private var snapshot: EventIndex?
+
     init(engine: StoreEngine, query: Query, options: ReadOptions) {
         self.engine = engine
         self.query = query
         self.options = options
+    }
+
+    /// A reader of `snapshot`, for the writer thread, which must not take the index lock.
+    convenience init(engine: StoreEngine, snapshot: EventIndex, query: Query, options: ReadOptions) {
+        self.init(engine: engine, query: query, options: options)
+        self.snapshot = snapshot
     }
 
     /// The next events, at most `count`; empty when the read is done.
@@ -71,7 +80,9 @@ final class EventReader: @unchecked Sendable {
         if let limit = options.limit, limit < 0 {
             throw EventStoreError(.invalidQuery, "a read limit cannot be negative (\(limit))")
         }
-        let (plan, table) = try engine.withCurrentIndex { index in (index.plan(for: query), index.table) }
+        let (plan, table) =
+            try snapshot.map { ($0.plan(for: query), $0.table) }
+            ?? engine.withCurrentIndex { index in (index.plan(for: query), index.table) }
         self.table = table
         self.loaders = [LineLoader(engine: engine, table: table), LineLoader(engine: engine, table: table)]
         self.cursor = plan.cursor(backwards: options.backwards)

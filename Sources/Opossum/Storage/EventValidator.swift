@@ -5,6 +5,9 @@ import Foundation
 /// Runs in the appending task, so the writer thread spends its time writing.
 struct EventValidator {
     let maximumEventSize: Int
+    /// Whether types and tag keys starting with `$` may be appended: only Opossum's
+    /// own records use them (see ``HiddenPositions``).
+    var allowsReserved = false
 
     /// The events with ids and timestamps filled in, or the first problem found.
     func prepare(_ events: [Event], now: Date = Date()) throws(EventStoreError) -> [Event] {
@@ -27,6 +30,20 @@ struct EventValidator {
         var name: String { "event \(number)" + (event.type.isEmpty ? "" : " (\(event.type.debugDescription))") }
         guard !event.type.isEmpty else {
             throw EventStoreError(.invalidEvent, "\(name) has an empty type")
+        }
+        if !allowsReserved {
+            guard !HiddenPositions.isReserved(event.type) else {
+                throw EventStoreError(
+                    .invalidEvent,
+                    "\(name): types starting with \"$\" are reserved for Opossum's own records"
+                )
+            }
+            if let tag = event.tags.first(where: { HiddenPositions.isReserved($0.key) }) {
+                throw EventStoreError(
+                    .invalidTag,
+                    "\(name): tag \(tag.description.debugDescription) uses a key starting with \"$\", which is reserved for Opossum's own records"
+                )
+            }
         }
         for tag in event.tags {
             do {

@@ -97,6 +97,21 @@ public final class FileEventStore: EventStore {
         }
     }
 
+    /// Runs `decide` on the writer thread with the store's current index and commits
+    /// the batches it returns as one commit group, alone: nothing else is written
+    /// between the decision and its commit. Events may carry reserved (`$`) types and
+    /// tags and origins; their ids and timestamps are kept when set.
+    ///
+    /// - Returns: The last committed position (the head, if nothing was written).
+    package func commitDecided(_ decide: @escaping StoreView.Decide) async throws -> Position {
+        try await withCheckedThrowingContinuation { continuation in
+            let request = PendingAppend(events: [], condition: nil, decide: decide, continuation: continuation)
+            if !engine.submit(request) {
+                continuation.resume(throwing: EventStoreError(.closed, "the store is closed", path: directory))
+            }
+        }
+    }
+
     /// The events matching `query`, in position order; see ``EventStream``.
     ///
     /// `options.from` is inclusive; `backwards` reads from the highest position down;

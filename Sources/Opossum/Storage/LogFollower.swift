@@ -108,7 +108,12 @@ struct LogFollower {
                                 offset: lineOffset
                             )
                         }
-                        index.add(type: line.event.type, tags: line.event.tags, offset: lineOffset)
+                        index.add(
+                            type: line.event.type,
+                            tags: line.event.tags,
+                            origin: line.origin,
+                            offset: lineOffset
+                        )
                     }
                     committedEnd = offset + UInt64(bytes.count) + 1
                     index.segments[segment].end = committedEnd

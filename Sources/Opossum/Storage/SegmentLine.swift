@@ -25,6 +25,10 @@ struct DecodedLine: Sendable {
     var framing: LineFraming
     var event: Event
     var origin: EventOrigin?
+    /// Where the `condition` value lies in the line: only a batch's first line has
+    /// one, and only when the batch was appended under a condition. Decoded on demand
+    /// (by sync), so that reads do not pay for it.
+    var conditionRange: Range<Int>?
 }
 
 /// The text of one event in a segment: a JSON object on one line ending in a CRC-32C.
@@ -47,6 +51,7 @@ enum SegmentLine {
         position: UInt64,
         framing: LineFraming,
         origin: EventOrigin?,
+        condition: AppendCondition? = nil,
         to writer: inout JSONWriter
     ) {
         let start = writer.bytes.count
@@ -87,6 +92,7 @@ enum SegmentLine {
         writer.appendTracingIds(event.metadata)
         writer.append("}")
         writer.appendOriginField(origin)
+        writer.appendConditionField(condition)
         let crc = writer.bytes.withUnsafeBytes {
             CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start...]))
         }
@@ -124,7 +130,7 @@ enum SegmentLine {
 
     /// The fields a segment line may have.
     private enum Field {
-        case position, commit, batch, type, tags, data, dataText, metadata, origin, crc, unknown
+        case position, commit, batch, type, tags, data, dataText, metadata, origin, condition, crc, unknown
         case eventId, timestamp, correlationId, causationId, storeId
 
         /// The exact `"key":` text Opossum writes for the field.
@@ -153,7 +159,7 @@ enum SegmentLine {
             case .type: return .tags
             case .tags: return .data
             case .data, .dataText: return .metadata
-            case .metadata, .origin: return .crc
+            case .metadata, .origin, .condition: return .crc
             case .eventId: return .timestamp
             default: return nil
             }
@@ -179,6 +185,7 @@ enum SegmentLine {
             case 8 where named("dataText"): self = .dataText
             case 8 where named("metadata"): self = .metadata
             case 9 where named("timestamp"): self = .timestamp
+            case 9 where named("condition"): self = .condition
             case 11 where named("causationId"): self = .causationId
             case 13 where named("correlationId"): self = .correlationId
             default: self = .unknown
@@ -217,6 +224,7 @@ enum SegmentLine {
         var batch: (UInt64, UInt64)?
         var event = Event(type: "")
         var origin: EventOrigin?
+        var conditionRange: Range<Int>?
         try scanner.expect(UInt8(ascii: "{"))
         var expected: Field? = .position
         repeat {
@@ -265,6 +273,8 @@ enum SegmentLine {
                 }
             case .origin:
                 origin = try readOrigin(&scanner)
+            case .condition:
+                conditionRange = scanner.skipVerifiedValue()
             default:
                 _ = scanner.skipVerifiedValue()
             }
@@ -281,7 +291,18 @@ enum SegmentLine {
         else {
             throw JSONSyntaxError(offset: 0, reason: "line's position lies outside its own commit or batch")
         }
-        return DecodedLine(position: position, framing: framing, event: event, origin: origin)
+        return DecodedLine(
+            position: position,
+            framing: framing,
+            event: event,
+            origin: origin,
+            conditionRange: conditionRange
+        )
+    }
+
+    /// Decodes the `condition` of a batch's first line, found at `range` by ``decode(_:payload:strings:)``.
+    static func decodeCondition(_ line: UnsafeRawBufferPointer, range: Range<Int>) throws -> AppendCondition {
+        try JSONDecoder().decode(AppendCondition.self, from: Data(UnsafeRawBufferPointer(rebasing: line[range])))
     }
 
     /// Decodes a line whose checksum was verified, without reusing strings.

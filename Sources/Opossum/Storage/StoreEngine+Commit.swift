@@ -1,5 +1,15 @@
 import Foundation
 
+/// Events to write as one batch of a commit group, from its first position on.
+struct WriteBatch {
+    let first: UInt64
+    let events: [Event]
+    /// Where each event came from, for events copied from another store.
+    let origins: [EventOrigin?]?
+    /// The condition the batch was appended under, kept on its first line.
+    let condition: AppendCondition?
+}
+
 extension StoreEngine {
     /// An append the writer accepted into the current group.
     private struct Accepted {
@@ -18,11 +28,23 @@ extension StoreEngine {
         do {
             try lockFile.lockExclusive()
             defer { try? lockFile.unlock() }
-            let (accepted, segment) = try evaluate(group, into: &results)
-            if !accepted.isEmpty {
-                try write(group, accepted, segment: segment)
-                for item in accepted {
-                    results[item.request] = .success(Position(item.first + item.count - 1))
+            if group.count == 1, let decide = group[0].decide {
+                results[0] = .success(try commitDecided(decide))
+            } else {
+                let (accepted, segment) = try evaluate(group, into: &results)
+                if !accepted.isEmpty {
+                    let batches = accepted.map { item in
+                        WriteBatch(
+                            first: item.first,
+                            events: group[item.request].events,
+                            origins: nil,
+                            condition: group[item.request].condition
+                        )
+                    }
+                    try write(batches, segment: segment)
+                    for item in accepted {
+                        results[item.request] = .success(Position(item.first + item.count - 1))
+                    }
                 }
             }
         } catch {
@@ -86,6 +108,36 @@ extension StoreEngine {
         }
     }
 
+    /// Commits the batches a decided request chooses, alone in its commit group: the
+    /// index it decides on is current and nobody else writes until it is committed.
+    private func commitDecided(_ decide: StoreView.Decide) throws -> Position {
+        let (index, segment) = try state.withLock { (state) throws(EventStoreError) -> (EventIndex, SegmentEntry?) in
+            if state.isClosed { throw EventStoreError(.closed, "the store is closed", path: layout.root) }
+            if let failure = state.failure { throw failure }
+            state.eventsSinceCheckpoint += try follower.follow(&state.index, policy: repairPolicy)
+            // Readers stop following the file until the group is published.
+            state.isWriting = true
+            return (state.index, state.index.segments.last)
+        }
+        var batches: [WriteBatch] = []
+        var next = index.head + 1
+        let validator = EventValidator(maximumEventSize: options.maximumEventSize, allowsReserved: true)
+        for batch in try decide(StoreView(engine: self, index: index)) {
+            guard batch.origins.count == batch.events.count else {
+                throw EventStoreError(.invalidEvent, "a batch needs one origin (or nil) per event")
+            }
+            let events = try validator.prepare(batch.events)
+            batches.append(WriteBatch(first: next, events: events, origins: batch.origins, condition: batch.condition))
+            next += UInt64(events.count)
+        }
+        guard !batches.isEmpty else {
+            state.withLock { $0.isWriting = false }
+            return Position(index.head)
+        }
+        try write(batches, segment: segment)
+        return Position(next - 1)
+    }
+
     /// The lowest position after the condition's `after` that matches its query,
     /// among committed events and those accepted earlier in this group.
     private func firstConflict(
@@ -99,39 +151,43 @@ extension StoreEngine {
         }
         let after = condition.after?.rawValue ?? 0
         for item in accepted {
+            // System events are invisible to conditions, as they are to reads. (A `$hide`
+            // queued in the same group takes effect only once written: until then the
+            // events it withdraws still count, which can only refuse an append, never
+            // let one through wrongly.)
             for (offset, event) in group[item.request].events.enumerated()
-            where item.first + UInt64(offset) > after && condition.failIfEventsMatch.matches(event) {
+            where item.first + UInt64(offset) > after && !HiddenPositions.isReserved(event.type)
+                && condition.failIfEventsMatch.matches(event)
+            {
                 return item.first + UInt64(offset)
             }
         }
         return nil
     }
 
-    /// Encodes, writes and flushes the accepted batches, then publishes them.
-    private func write(
-        _ group: [PendingAppend],
-        _ accepted: [Accepted],
-        segment current: SegmentEntry?
-    ) throws(EventStoreError) {
-        let commitFirst = accepted[0].first
-        let commitCount = accepted.reduce(0) { $0 + $1.count }
+    /// Encodes, writes and flushes the batches as one commit group, then publishes them.
+    private func write(_ batches: [WriteBatch], segment current: SegmentEntry?) throws(EventStoreError) {
+        let commitFirst = batches[0].first
+        let commitCount = batches.reduce(0) { $0 + UInt64($1.events.count) }
         var writer = JSONWriter(capacity: 512 * Int(commitCount))
         var lineOffsets: [Int] = []
         lineOffsets.reserveCapacity(Int(commitCount))
-        for item in accepted {
-            for (offset, event) in group[item.request].events.enumerated() {
+        for batch in batches {
+            for (offset, event) in batch.events.enumerated() {
                 lineOffsets.append(writer.bytes.count)
                 let framing = LineFraming(
                     commitFirst: commitFirst,
                     commitCount: commitCount,
-                    batchFirst: item.first,
-                    batchCount: item.count
+                    batchFirst: batch.first,
+                    batchCount: UInt64(batch.events.count)
                 )
                 SegmentLine.encode(
                     event,
-                    position: item.first + UInt64(offset),
+                    position: batch.first + UInt64(offset),
                     framing: framing,
-                    origin: nil,
+                    origin: batch.origins?[offset],
+                    // Kept with the batch for sync, which re-validates the decision at the hub.
+                    condition: offset == 0 ? batch.condition : nil,
                     to: &writer
                 )
             }
@@ -162,10 +218,15 @@ extension StoreEngine {
             if state.index.segments.last?.firstPosition != commitFirst && startsSegment {
                 state.index.startSegment()
             }
-            for item in accepted {
-                for (offset, event) in group[item.request].events.enumerated() {
-                    let lineOffset = start + UInt64(lineOffsets[Int(item.first - commitFirst) + offset])
-                    state.index.add(type: event.type, tags: event.tags, offset: lineOffset)
+            for batch in batches {
+                for (offset, event) in batch.events.enumerated() {
+                    let lineOffset = start + UInt64(lineOffsets[Int(batch.first - commitFirst) + offset])
+                    state.index.add(
+                        type: event.type,
+                        tags: event.tags,
+                        origin: batch.origins?[offset],
+                        offset: lineOffset
+                    )
                 }
             }
             state.index.segments[state.index.segments.count - 1].end = start + UInt64(writer.bytes.count)

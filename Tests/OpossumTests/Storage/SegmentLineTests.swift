@@ -55,4 +55,27 @@ struct SegmentLineTests {
         #expect(decoded.event == event)
         #expect(decoded.position == 9 && decoded.framing == framing)
     }
+
+    @Test("a batch's first line keeps the condition it was appended under, and only the first")
+    func conditionIsKeptOnTheFirstLineOfItsBatch() async throws {
+        try await withStoreAndDirectory { store, directory in
+            let query = try Query(
+                QueryItem(types: ["PartReserved", "StockReceived"], tags: [Opossum.Tag("depot", "north")]),
+                QueryItem(tags: [Opossum.Tag("part", "p:100")])
+            )
+            let condition = AppendCondition(failIfEventsMatch: query, after: 0)
+            try await store.append(.courseCreated("a"))
+            _ = try await store.append([.courseCreated("b"), .courseCreated("c")], condition: condition)
+            try await store.append(.courseCreated("d"), condition: AppendCondition(failIfEventsMatch: .all, after: 3))
+            let segment = try String(contentsOfFile: directory.storePath + "/Events/0000000001.jsonl", encoding: .utf8)
+            let lines = segment.split(separator: "\n").map { Array($0.utf8) }
+            let conditions = try lines.map { line in
+                try line.withUnsafeBytes { bytes -> AppendCondition? in
+                    let decoded = try SegmentLine.decode(bytes, payload: true)
+                    return try decoded.conditionRange.map { try SegmentLine.decodeCondition(bytes, range: $0) }
+                }
+            }
+            #expect(conditions == [nil, condition, nil, AppendCondition(failIfEventsMatch: .all, after: 3)])
+        }
+    }
 }

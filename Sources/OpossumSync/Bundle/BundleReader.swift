@@ -1,0 +1,166 @@
+import Crypto
+public import Foundation
+import Opossum
+
+/// Opens a bundle file for import: verifies it completely first, then hands out its
+/// body lines one at a time.
+///
+/// Verification reads the whole file once, in constant memory: the trailer must be
+/// there (or the bundle is *truncated*), the SHA-256 of everything before it must
+/// match (or it is *damaged*), the sender must be known (or it is from an *unknown
+/// source*) and its signature must verify (or it is *forged*). Only then is the
+/// header trusted. Blocking: call it from an I/O thread.
+public final class BundleReader {
+    private static let chunkSize = 1 << 20
+    /// The longest line read: an event at the store's largest size, escaped, with room to spare.
+    private static let maximumLineLength = 64 << 20
+
+    /// The bundle's verified header.
+    public let header: BundleHeader
+    /// The bundle file.
+    public let path: String
+    private let file: OpenFile
+    /// Where the body starts (after the header line) and ends (before the trailer).
+    private let bodyRange: Range<UInt64>
+
+    /// Verifies the bundle at `path`.
+    ///
+    /// - Parameters:
+    ///   - trustedSource: The enrolled identity of a store id, or `nil` if unknown.
+    ///   - target: The store importing the bundle; a bundle for another is refused.
+    /// - Throws: ``SyncError`` saying why the bundle is refused.
+    public init(
+        path: String,
+        trustedSource: (UUID) -> PublicIdentity?,
+        target: UUID
+    ) throws {
+        self.path = path
+        do {
+            file = try OpenFile.reading(path)
+        } catch {
+            throw SyncError(.io, "cannot open the bundle: \(error.message)", path: path)
+        }
+        let size = try Self.size(of: file)
+        let (trailer, trailerStart) = try Self.trailer(of: file, size: size)
+        let (digest, lines, headerEnd) = try Self.digest(of: file, upTo: trailerStart)
+        guard digest.hexText == trailer.sha256, lines == trailer.lines else {
+            throw SyncError(.damaged, "the bundle is damaged: its content does not match its checksum", path: path)
+        }
+        let header = try BundleHeader.decode(line: try Self.read(file, 0..<(headerEnd - 1)), path: path)
+        guard let source = trustedSource(header.sourceStoreId) else {
+            throw SyncError(
+                .unknownSource,
+                "the bundle comes from \(header.sourceName.debugDescription) (\(header.sourceStoreId)), which is not enrolled here",
+                path: path
+            )
+        }
+        guard let signature = Data(base64Encoded: trailer.signature),
+            source.isValidSignature(signature, for: BundleTrailer.signedMessage(digest: digest, lines: lines))
+        else {
+            throw SyncError(
+                .forged,
+                "the bundle's signature does not match the key enrolled for \(source.name.debugDescription)",
+                path: path
+            )
+        }
+        guard header.targetStoreId == target else {
+            throw SyncError(
+                .wrongTarget,
+                "the bundle is meant for store \(header.targetStoreId), not this one (\(target))",
+                path: path
+            )
+        }
+        self.header = header
+        self.bodyRange = headerEnd..<trailerStart
+    }
+
+    /// Calls `body` with each body line, in order, without its newline.
+    ///
+    /// Holds at most one chunk of the file (and one line) in memory.
+    public func forEachLine(_ body: (ArraySlice<UInt8>) throws -> Void) throws {
+        var offset = bodyRange.lowerBound
+        var pending: [UInt8] = []
+        while offset < bodyRange.upperBound {
+            let count = Int(min(UInt64(Self.chunkSize), bodyRange.upperBound - offset))
+            let chunk = try Self.read(file, offset..<(offset + UInt64(count)))
+            offset += UInt64(count)
+            var start = chunk.startIndex
+            while let newline = chunk[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                if pending.isEmpty {
+                    try body(chunk[start..<newline])
+                } else {
+                    pending += chunk[start..<newline]
+                    try body(pending[...])
+                    pending.removeAll(keepingCapacity: true)
+                }
+                start = newline + 1
+            }
+            pending += chunk[start...]
+            guard pending.count <= Self.maximumLineLength else {
+                throw SyncError(.malformed, "a bundle line is longer than \(Self.maximumLineLength) bytes", path: path)
+            }
+        }
+    }
+
+    private static func size(of file: OpenFile) throws -> UInt64 {
+        do {
+            return try file.size()
+        } catch {
+            throw SyncError(.io, "cannot read the bundle: \(error.message)", path: file.path)
+        }
+    }
+
+    private static func read(_ file: OpenFile, _ range: Range<UInt64>) throws -> [UInt8] {
+        let bytes: [UInt8]
+        do {
+            bytes = try file.read(count: Int(range.count), at: range.lowerBound)
+        } catch {
+            throw SyncError(.io, "cannot read the bundle: \(error.message)", path: file.path)
+        }
+        guard bytes.count == range.count else {
+            throw SyncError(.truncated, "the bundle ends early: it changed while being read", path: file.path)
+        }
+        return bytes
+    }
+
+    /// The trailer and the offset where it starts: the file's last line.
+    private static func trailer(of file: OpenFile, size: UInt64) throws -> (BundleTrailer, UInt64) {
+        let truncated = SyncError(
+            .truncated,
+            "the bundle is incomplete: it was cut off while being written or copied",
+            path: file.path
+        )
+        let tailLength = min(size, 4096)
+        let tail = try read(file, (size - tailLength)..<size)
+        guard tail.last == UInt8(ascii: "\n") else { throw truncated }
+        let lineStart = tail.dropLast().lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+        // A last line longer than the tail read is no trailer.
+        guard lineStart > 0 || tailLength == size,
+            let trailer = BundleTrailer.decode(line: tail[lineStart..<(tail.count - 1)])
+        else { throw truncated }
+        return (trailer, size - tailLength + UInt64(lineStart))
+    }
+
+    /// The SHA-256 of the bytes before `end`, how many lines they hold, and where
+    /// the first line ends.
+    private static func digest(of file: OpenFile, upTo end: UInt64) throws -> ([UInt8], UInt64, UInt64) {
+        var hasher = SHA256()
+        var lines: UInt64 = 0
+        var headerEnd: UInt64?
+        var offset: UInt64 = 0
+        while offset < end {
+            let count = Int(min(UInt64(chunkSize), end - offset))
+            let chunk = try read(file, offset..<(offset + UInt64(count)))
+            hasher.update(data: chunk)
+            if headerEnd == nil, let newline = chunk.firstIndex(of: UInt8(ascii: "\n")) {
+                headerEnd = offset + UInt64(newline) + 1
+            }
+            lines += UInt64(chunk.count { $0 == UInt8(ascii: "\n") })
+            offset += UInt64(count)
+        }
+        guard let headerEnd else {
+            throw SyncError(.malformed, "the bundle has no header line", path: file.path)
+        }
+        return (Array(hasher.finalize()), lines, headerEnd)
+    }
+}

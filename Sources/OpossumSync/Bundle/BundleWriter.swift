@@ -1,0 +1,97 @@
+import Crypto
+import Foundation
+import Opossum
+
+/// Writes a bundle file: the header line, body lines, and a signed trailer.
+///
+/// The bundle is written to a temporary file next to its destination and renamed
+/// into place only once complete and flushed, so a reader never finds half a
+/// bundle under the final name. Memory stays constant: lines are hashed and
+/// written through a fixed buffer. Blocking: call it from an I/O thread.
+public final class BundleWriter {
+    private static let bufferCapacity = 256 << 10
+
+    /// Where the bundle goes once finished.
+    public let path: String
+    private let temporaryPath: String
+    private let file: OpenFile
+    private let signer: SigningIdentity
+    private var hasher = SHA256()
+    private var buffer: [UInt8] = []
+    private var offset: UInt64 = 0
+    private var lines: UInt64 = 0
+    private var isFinished = false
+
+    /// Starts a bundle at `path` with `header`, to be signed by `signer`.
+    public init(path: String, header: BundleHeader, signer: SigningIdentity) throws {
+        self.path = path
+        self.signer = signer
+        self.temporaryPath =
+            path + ".\(ProcessInfo.processInfo.processIdentifier).\(UUID().uuidString.prefix(8)).partial"
+        do {
+            self.file = try OpenFile.creating(temporaryPath)
+        } catch {
+            throw SyncError(.io, "cannot start the bundle: \(error.message)", path: path)
+        }
+        buffer.reserveCapacity(Self.bufferCapacity)
+        try append(header.encodedLine())
+    }
+
+    deinit {
+        if !isFinished { try? SystemCall.removeFile(temporaryPath) }
+    }
+
+    /// Adds one body line: a JSON value without newlines.
+    public func writeLine(_ line: [UInt8]) throws {
+        guard !line.contains(UInt8(ascii: "\n")) else {
+            throw SyncError(.malformed, "a bundle line cannot hold a newline", path: path)
+        }
+        try append(line)
+    }
+
+    /// Signs and flushes the bundle and moves it to ``path``.
+    ///
+    /// - Returns: The bundle's size in bytes.
+    @discardableResult
+    public func finish() throws -> UInt64 {
+        let digest = Array(hasher.finalize())
+        let message = BundleTrailer.signedMessage(digest: digest, lines: lines)
+        let trailer = BundleTrailer(
+            lines: lines,
+            sha256: digest.hexText,
+            signature: try signer.signature(for: message).base64EncodedString()
+        )
+        buffer += try trailer.encodedLine()
+        buffer.append(UInt8(ascii: "\n"))
+        do {
+            try flushBuffer()
+            try file.sync()
+            let directory = (path as NSString).deletingLastPathComponent
+            try SystemCall.rename(temporaryPath, to: path)
+            isFinished = true
+            try SystemCall.fsyncDirectory(directory.isEmpty ? "." : directory)
+        } catch let error as EventStoreError {
+            throw SyncError(.io, "cannot finish the bundle: \(error.message)", path: path)
+        }
+        return offset
+    }
+
+    private func append(_ line: [UInt8]) throws {
+        hasher.update(data: line)
+        hasher.update(data: [UInt8(ascii: "\n")])
+        buffer += line
+        buffer.append(UInt8(ascii: "\n"))
+        lines += 1
+        if buffer.count >= Self.bufferCapacity { try flushBuffer() }
+    }
+
+    private func flushBuffer() throws {
+        do {
+            try file.write(buffer, at: offset)
+        } catch {
+            throw SyncError(.io, "cannot write the bundle: \(error.message)", path: path)
+        }
+        offset += UInt64(buffer.count)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
