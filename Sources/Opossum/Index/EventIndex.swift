@@ -110,7 +110,7 @@ struct EventIndex: Sendable {
 
     /// The part of the index a query needs, copied cheaply so the query can run
     /// without holding the store's lock.
-    func plan(for query: Query) -> QueryPlan {
+    func plan(for query: Query, includingHidden: Bool = false) -> QueryPlan {
         let root: QueryPlan.Node
         switch query.selection {
         case .all:
@@ -118,7 +118,7 @@ struct EventIndex: Sendable {
         case .items(let items):
             root = .union(items.map(plan(for:)))
         }
-        return QueryPlan(root: hidden.isEmpty ? root : .visible(root, hidden))
+        return QueryPlan(root: hidden.isEmpty || includingHidden ? root : .visible(root, hidden))
     }
 
     private func plan(for item: QueryItem) -> QueryPlan.Node {

@@ -26,15 +26,25 @@ final class EventReader: @unchecked Sendable {
     /// The index to read, when given at the start rather than taken from the engine.
     private var snapshot: EventIndex?
 
-    init(engine: StoreEngine, query: Query, options: ReadOptions) {
+    /// Whether system events and withdrawn events are read too (for sync and audit).
+    private let includingHidden: Bool
+
+    init(engine: StoreEngine, query: Query, options: ReadOptions, includingHidden: Bool = false) {
         self.engine = engine
         self.query = query
         self.options = options
+        self.includingHidden = includingHidden
     }
 
     /// A reader of `snapshot`, for the writer thread, which must not take the index lock.
-    convenience init(engine: StoreEngine, snapshot: EventIndex, query: Query, options: ReadOptions) {
-        self.init(engine: engine, query: query, options: options)
+    convenience init(
+        engine: StoreEngine,
+        snapshot: EventIndex,
+        query: Query,
+        options: ReadOptions,
+        includingHidden: Bool = false
+    ) {
+        self.init(engine: engine, query: query, options: options, includingHidden: includingHidden)
         self.snapshot = snapshot
     }
 
@@ -81,8 +91,10 @@ final class EventReader: @unchecked Sendable {
             throw EventStoreError(.invalidQuery, "a read limit cannot be negative (\(limit))")
         }
         let (plan, table) =
-            try snapshot.map { ($0.plan(for: query), $0.table) }
-            ?? engine.withCurrentIndex { index in (index.plan(for: query), index.table) }
+            try snapshot.map { ($0.plan(for: query, includingHidden: includingHidden), $0.table) }
+            ?? engine.withCurrentIndex { index in
+                (index.plan(for: query, includingHidden: includingHidden), index.table)
+            }
         self.table = table
         self.loaders = [LineLoader(engine: engine, table: table), LineLoader(engine: engine, table: table)]
         self.cursor = plan.cursor(backwards: options.backwards)

@@ -17,10 +17,11 @@ public struct EventStream: AsyncSequence, Sendable {
     let engine: StoreEngine
     let query: Query
     let options: ReadOptions
+    var includingHidden = false
 
     /// Starts iterating; nothing is read until the first `next()`.
     public func makeAsyncIterator() -> Iterator {
-        Iterator(reader: EventReader(engine: engine, query: query, options: options))
+        Iterator(reader: EventReader(engine: engine, query: query, options: options, includingHidden: includingHidden))
     }
 
     /// Iterates an ``EventStream``.

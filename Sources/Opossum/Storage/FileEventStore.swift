@@ -126,6 +126,13 @@ public final class FileEventStore: EventStore {
         EventSubscription(engine: engine, query: query, from: from)
     }
 
+    /// The events matching `query`, including system events (types starting with
+    /// `$`) and withdrawn ones, which ``read(_:options:)`` leaves out: for sync, which
+    /// keeps its records as system events, and for audits.
+    package func readIncludingHidden(_ query: Query, options: ReadOptions = .none) -> EventStream {
+        EventStream(engine: engine, query: query, options: options, includingHidden: true)
+    }
+
     /// The matching event with the highest position, or `nil` if none matches.
     public func readLast(_ query: Query) async throws -> SequencedEvent? {
         try await readAll(query, options: ReadOptions(backwards: true, limit: 1)).first

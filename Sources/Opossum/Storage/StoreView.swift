@@ -37,9 +37,16 @@ package struct StoreView: @unchecked Sendable {
         return ListCursor(list, backwards: false).seek(position.rawValue) == position.rawValue
     }
 
-    /// The visible events matching `query`, forwards from `from` (inclusive).
-    package func read(_ query: Query, from: Position? = nil) throws -> [SequencedEvent] {
-        let reader = EventReader(engine: engine, snapshot: index, query: query, options: ReadOptions(from: from))
+    /// The events matching `query`, forwards from `from` (inclusive): the visible
+    /// ones, or with `includingHidden` also system and withdrawn events.
+    package func read(_ query: Query, from: Position? = nil, includingHidden: Bool = false) throws -> [SequencedEvent] {
+        let reader = EventReader(
+            engine: engine,
+            snapshot: index,
+            query: query,
+            options: ReadOptions(from: from),
+            includingHidden: includingHidden
+        )
         var events: [SequencedEvent] = []
         while !reader.isFinished {
             events += try reader.nextChunk(count: 1024)
