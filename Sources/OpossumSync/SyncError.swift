@@ -17,8 +17,26 @@ public struct SyncError: Error, Hashable, Sendable, CustomStringConvertible {
         case unsupported
         /// The bundle is well signed but its content breaks the bundle format.
         case malformed
-        /// The store has no signing identity, or its key file is damaged.
+        /// The bundle does not follow on from what this store has: an earlier bundle is
+        /// missing, or the other side is behind.
+        case outOfOrder
+        /// The bundle is a push where a pull was expected, or the other way round.
+        case wrongKind
+        /// The store has no signing identity, or its key file is damaged, or a public
+        /// identity given for enrolment has no valid key.
         case identity
+        /// The store is not a hub, but the operation needs one.
+        case notAHub
+        /// The store is already a hub: it cannot be made one again, nor join another hub.
+        case alreadyAHub
+        /// The site is already enrolled at the hub; remove it first to enrol it again.
+        case alreadyEnrolled
+        /// No site with that store id (or name) is enrolled at the hub.
+        case unknownSite
+        /// The enrolment is malformed, meant for another store, or would pair a store with itself.
+        case invalidEnrolment
+        /// The store has already joined another hub; joining a new one must be asked for.
+        case alreadyJoined
         /// Reading or writing a file failed.
         case io
     }

@@ -57,8 +57,26 @@ final class EventReader: @unchecked Sendable {
     /// The next events, at most `count`, in one or two consecutive parts (two when
     /// the chunk was decoded in halves): joining them would copy every event.
     func nextChunkParts(count: Int) throws -> [[SequencedEvent]] {
+        let positions = try nextLocations(count: count)
+        guard positions.count >= Self.splitThreshold else { return [try loaders[0].load(positions[...])] }
+        let middle = positions.count / 2
+        let second = SharedJob(on: IOThreadPool.shared) { [loaders] in try loaders[1].load(positions[middle...]) }
+        let first = Result { try loaders[0].load(positions[..<middle]) }
+        // Waited for even when the first half failed: the loader must be idle before the next chunk.
+        let rest = Result { try second.value() }
+        return [try first.get(), try rest.get()]
+    }
+
+    /// The next events, at most `count`, with their batches and conditions.
+    func nextStoredChunk(count: Int) throws -> [StoredEvent] {
+        let positions = try nextLocations(count: count)
+        return positions.isEmpty ? [] : try loaders[0].loadStored(positions[...])
+    }
+
+    /// Where the next matching lines are, at most `count`.
+    private func nextLocations(count: Int) throws -> [(UInt64, LineLocation)] {
         if cursor == nil { try start() }
-        guard !isFinished, let cursor else { return [[]] }
+        guard !isFinished, let cursor else { return [] }
         var positions: [(UInt64, LineLocation)] = []
         positions.reserveCapacity(min(count, remaining))
         while positions.count < min(count, remaining), let position = cursor.seek(target) {
@@ -77,13 +95,7 @@ final class EventReader: @unchecked Sendable {
         if positions.count < min(count, remaining) { isFinished = true }
         remaining -= positions.count
         if remaining == 0 { isFinished = true }
-        guard positions.count >= Self.splitThreshold else { return [try loaders[0].load(positions[...])] }
-        let middle = positions.count / 2
-        let second = SharedJob(on: IOThreadPool.shared) { [loaders] in try loaders[1].load(positions[middle...]) }
-        let first = Result { try loaders[0].load(positions[..<middle]) }
-        // Waited for even when the first half failed: the loader must be idle before the next chunk.
-        let rest = Result { try second.value() }
-        return [try first.get(), try rest.get()]
+        return positions
     }
 
     private func start() throws {

@@ -133,6 +133,19 @@ public final class FileEventStore: EventStore {
         EventStream(engine: engine, query: query, options: options, includingHidden: true)
     }
 
+    /// Up to `limit` events from `from` on (inclusive), with the batch each was
+    /// appended in and the batch's condition: what sync exports. With
+    /// `includingHidden`, system and withdrawn events too.
+    package func readStored(from: Position, limit: Int, includingHidden: Bool = true) async throws -> [StoredEvent] {
+        let reader = EventReader(
+            engine: engine,
+            query: .all,
+            options: ReadOptions(from: from),
+            includingHidden: includingHidden
+        )
+        return try await IOThreadPool.shared.run { try reader.nextStoredChunk(count: limit) }
+    }
+
     /// The matching event with the highest position, or `nil` if none matches.
     public func readLast(_ query: Query) async throws -> SequencedEvent? {
         try await readAll(query, options: ReadOptions(backwards: true, limit: 1)).first

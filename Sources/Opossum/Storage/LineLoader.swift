@@ -23,7 +23,35 @@ final class LineLoader: @unchecked Sendable {
 
     /// Reads and decodes the lines at `positions`, coalescing neighbours.
     func load(_ positions: ArraySlice<(UInt64, LineLocation)>) throws -> [SequencedEvent] {
-        var events: [SequencedEvent] = []
+        try load(positions) { decoded, _ in
+            SequencedEvent(position: Position(decoded.position), event: decoded.event, origin: decoded.origin)
+        }
+    }
+
+    /// Reads the lines at `positions` with their batch and the condition it was
+    /// appended under, as sync needs them.
+    func loadStored(_ positions: ArraySlice<(UInt64, LineLocation)>) throws -> [StoredEvent] {
+        try load(positions) { decoded, line in
+            StoredEvent(
+                event: SequencedEvent(
+                    position: Position(decoded.position),
+                    event: decoded.event,
+                    origin: decoded.origin
+                ),
+                batchFirst: Position(decoded.framing.batchFirst),
+                batchCount: Int(decoded.framing.batchCount),
+                condition: try decoded.conditionRange.map { try SegmentLine.decodeCondition(line, range: $0) }
+            )
+        }
+    }
+
+    /// Reads and decodes the lines at `positions`, coalescing neighbours, and makes
+    /// each into an `Output` from the decoded line and its bytes.
+    private func load<Output>(
+        _ positions: ArraySlice<(UInt64, LineLocation)>,
+        _ make: (DecodedLine, UnsafeRawBufferPointer) throws -> Output
+    ) throws -> [Output] {
+        var events: [Output] = []
         events.reserveCapacity(positions.count)
         var runStart = positions.startIndex
         while runStart < positions.endIndex {
@@ -50,7 +78,7 @@ final class LineLoader: @unchecked Sendable {
                 // Scattered lines: straight from the page cache through the mapping.
                 let mapping = try engine.files.mapping(firstPosition: segment.firstPosition, covering: segment.end)
                 let run = mapping.bytes(Int(low)..<Int(high))
-                try decode(positions[runStart..<runEnd], in: run, at: low, file: file, into: &events)
+                try decode(positions[runStart..<runEnd], in: run, at: low, file: file, make, into: &events)
             } else {
                 // Long runs: one read into a reused buffer, which keeps a full scan's
                 // memory bounded (mapped pages would count as the process's own).
@@ -70,9 +98,7 @@ final class LineLoader: @unchecked Sendable {
                     )
                 }
                 try buffer.withUnsafeBytes { run in
-                    try Result { () throws(EventStoreError) in
-                        try decode(positions[runStart..<runEnd], in: run, at: low, file: file, into: &events)
-                    }.get()
+                    try decode(positions[runStart..<runEnd], in: run, at: low, file: file, make, into: &events)
                 }
             }
             runStart = runEnd
@@ -81,47 +107,29 @@ final class LineLoader: @unchecked Sendable {
     }
 
     /// Decodes the lines at `lines` from `run`, the bytes of the file from offset `low`.
-    private func decode(
+    private func decode<Output>(
         _ lines: ArraySlice<(UInt64, LineLocation)>,
         in run: UnsafeRawBufferPointer,
         at low: UInt64,
         file: OpenFile,
-        into events: inout [SequencedEvent]
-    ) throws(EventStoreError) {
+        _ make: (DecodedLine, UnsafeRawBufferPointer) throws -> Output,
+        into events: inout [Output]
+    ) throws {
         for (position, location) in lines {
-            events.append(
-                try decode(
-                    position,
-                    in: run,
-                    at: Int(location.offset - low),
-                    length: location.length,
-                    file: file,
-                    fileOffset: location.offset
+            let start = Int(location.offset - low)
+            let line = UnsafeRawBufferPointer(rebasing: run[start..<(start + location.length - 1)])
+            guard SegmentLine.checksumIsValid(line),
+                let decoded = try? SegmentLine.decode(line, payload: true, strings: &strings),
+                decoded.position == position
+            else {
+                throw EventStoreError(
+                    .corrupted,
+                    "the line of position \(position) fails its checksum; run `opossum check`",
+                    path: file.path,
+                    offset: location.offset
                 )
-            )
+            }
+            events.append(try make(decoded, line))
         }
-    }
-
-    private func decode(
-        _ position: UInt64,
-        in run: UnsafeRawBufferPointer,
-        at start: Int,
-        length: Int,
-        file: OpenFile,
-        fileOffset: UInt64
-    ) throws(EventStoreError) -> SequencedEvent {
-        let line = UnsafeRawBufferPointer(rebasing: run[start..<(start + length - 1)])
-        guard SegmentLine.checksumIsValid(line),
-            let decoded = try? SegmentLine.decode(line, payload: true, strings: &strings),
-            decoded.position == position
-        else {
-            throw EventStoreError(
-                .corrupted,
-                "the line of position \(position) fails its checksum; run `opossum check`",
-                path: file.path,
-                offset: fileOffset
-            )
-        }
-        return SequencedEvent(position: Position(position), event: decoded.event, origin: decoded.origin)
     }
 }

@@ -37,14 +37,19 @@ package struct StoreView: @unchecked Sendable {
         return ListCursor(list, backwards: false).seek(position.rawValue) == position.rawValue
     }
 
-    /// The events matching `query`, forwards from `from` (inclusive): the visible
-    /// ones, or with `includingHidden` also system and withdrawn events.
-    package func read(_ query: Query, from: Position? = nil, includingHidden: Bool = false) throws -> [SequencedEvent] {
+    /// The events matching `query`, forwards from `from` (inclusive), at most `limit`:
+    /// the visible ones, or with `includingHidden` also system and withdrawn events.
+    package func read(
+        _ query: Query,
+        from: Position? = nil,
+        limit: Int? = nil,
+        includingHidden: Bool = false
+    ) throws -> [SequencedEvent] {
         let reader = EventReader(
             engine: engine,
             snapshot: index,
             query: query,
-            options: ReadOptions(from: from),
+            options: ReadOptions(from: from, limit: limit),
             includingHidden: includingHidden
         )
         var events: [SequencedEvent] = []

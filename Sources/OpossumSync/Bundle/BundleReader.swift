@@ -10,7 +10,7 @@ import Opossum
 /// match (or it is *damaged*), the sender must be known (or it is from an *unknown
 /// source*) and its signature must verify (or it is *forged*). Only then is the
 /// header trusted. Blocking: call it from an I/O thread.
-public final class BundleReader {
+public final class BundleReader: @unchecked Sendable {
     private static let chunkSize = 1 << 20
     /// The longest line read: an event at the store's largest size, escaped, with room to spare.
     private static let maximumLineLength = 64 << 20

@@ -8,7 +8,7 @@ import Opossum
 /// into place only once complete and flushed, so a reader never finds half a
 /// bundle under the final name. Memory stays constant: lines are hashed and
 /// written through a fixed buffer. Blocking: call it from an I/O thread.
-public final class BundleWriter {
+public final class BundleWriter: @unchecked Sendable {
     private static let bufferCapacity = 256 << 10
 
     /// Where the bundle goes once finished.

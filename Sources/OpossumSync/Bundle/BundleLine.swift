@@ -1,0 +1,67 @@
+import Foundation
+import Opossum
+
+/// One body line of a bundle, by its first key: a batch header, an event (a
+/// segment-format line, see `TransferLine`), or a verdict.
+enum BundleLine {
+    case batch(PushedBatch)
+    case event(SequencedEvent, batchFirst: Position, batchCount: Int)
+    case verdict(Verdict)
+
+    /// A pushed batch's header: where it starts, and its decision's condition in
+    /// hub terms (DESIGN §7).
+    struct PushedBatch: Codable, Hashable, Sendable {
+        /// The site position of the batch's first event.
+        var originFirst: Position
+        /// How many events follow.
+        var count: Int
+        /// The condition the batch was appended under, if any.
+        var condition: AppendCondition?
+        /// The highest hub position the site had pulled at the decision's read point.
+        var afterHub: UInt64
+        /// The site's own position at the read point: its own events up to it were known.
+        var ownKnown: UInt64
+        /// How many verdicts the site had received at the read point.
+        var verdictsSeen: UInt64
+    }
+
+    private static let batchPrefix = Array(#"{"batch":"#.utf8)
+    private static let verdictPrefix = Array(#"{"verdict":"#.utf8)
+    private static let eventPrefix = Array(#"{"position":"#.utf8)
+
+    /// The line's bytes, without a newline.
+    func encoded() throws -> [UInt8] {
+        switch self {
+        case .batch(let batch):
+            return Array(try SyncRecords.encoder().encode(["batch": batch]))
+        case .verdict(let verdict):
+            return Array(try SyncRecords.encoder().encode(["verdict": verdict]))
+        case .event(let event, let batchFirst, let batchCount):
+            return TransferLine.encode(event, batchFirst: batchFirst, batchCount: batchCount)
+        }
+    }
+
+    /// Decodes a body line of the bundle at `path`.
+    static func decode(_ line: ArraySlice<UInt8>, path: String) throws -> BundleLine {
+        do {
+            if line.starts(with: eventPrefix) {
+                let (event, batchFirst, batchCount) = try TransferLine.decode(line)
+                return .event(event, batchFirst: batchFirst, batchCount: batchCount)
+            }
+            let decoder = SyncRecords.decoder()
+            if line.starts(with: batchPrefix),
+                let batch = try decoder.decode([String: PushedBatch].self, from: Data(line))["batch"]
+            {
+                return .batch(batch)
+            }
+            if line.starts(with: verdictPrefix),
+                let verdict = try decoder.decode([String: Verdict].self, from: Data(line))["verdict"]
+            {
+                return .verdict(verdict)
+            }
+        } catch {
+            throw SyncError(.malformed, "a bundle line is malformed: \(error)", path: path)
+        }
+        throw SyncError(.malformed, "a bundle line is neither a batch, an event nor a verdict", path: path)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Opossum
+
+/// What a site knows of its exchange with the hub, folded from its sync records.
+///
+/// Everything here comes from system events in the site's own log, so it is exactly
+/// as durable as the events it describes and is never ahead of them.
+struct SiteState: Sendable {
+    /// A pull as the site applied it: from which local position its commit starts,
+    /// up to which hub position, and with how many verdicts received by then.
+    struct PullPoint: Sendable {
+        var localPosition: Position
+        var hubCursor: UInt64
+        var verdictsSeen: UInt64
+    }
+
+    /// The pulls, in log order.
+    private(set) var pulls: [PullPoint] = []
+    /// The verdicts received, by number.
+    private(set) var verdicts: [UInt64: Verdict] = [:]
+
+    /// The hub position pulled up to.
+    var hubCursor: UInt64 { pulls.last?.hubCursor ?? 0 }
+    /// How many verdicts have been received.
+    var verdictsSeen: UInt64 { pulls.last?.verdictsSeen ?? 0 }
+    /// The last own position the hub has judged: everything up to it has a verdict.
+    var acknowledgedThrough: UInt64 {
+        verdicts.values.map { $0.originRange.upperBound.rawValue }.max() ?? 0
+    }
+
+    /// The pull that was the latest for a decision that read up to local position
+    /// `position`: the last pull whose commit starts at or before it. (Commits are
+    /// read whole, so reading any position of a pull's commit means having all of it.)
+    func pull(asOf position: Position) -> PullPoint? {
+        // Pulls are in log order: the last one at or before the position.
+        var low = 0
+        var high = pulls.count
+        while low < high {
+            let middle = (low + high) / 2
+            if pulls[middle].localPosition <= position { low = middle + 1 } else { high = middle }
+        }
+        return low > 0 ? pulls[low - 1] : nil
+    }
+
+    /// Reads the site's sync records.
+    static func load(from store: FileEventStore) async throws -> SiteState {
+        var state = SiteState()
+        let query = Query(try QueryItem(types: [SyncRecords.pulled, SyncRecords.verdict]))
+        let decoder = SyncRecords.decoder()
+        for try await record in store.readIncludingHidden(query) {
+            switch record.type {
+            case SyncRecords.pulled:
+                let pulled = try decoder.decode(SyncRecords.Pulled.self, from: record.data)
+                state.pulls.append(
+                    PullPoint(
+                        localPosition: Position(pulled.firstLocalPosition),
+                        hubCursor: pulled.hubCursor,
+                        verdictsSeen: pulled.verdictsSeen
+                    )
+                )
+            default:
+                let verdict = try decoder.decode(Verdict.self, from: record.data)
+                state.verdicts[verdict.number] = verdict
+            }
+        }
+        return state
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+public import Opossum
+import Synchronization
+
+/// The hub's side of sync: judges the decisions sites push, and writes each site
+/// the pull bundle of what it has not seen.
+///
+/// A push is judged by DESIGN §7's rule, in the site's order, in one commit with its
+/// verdicts: nothing is ever half-imported, and a resent push gets its stored
+/// verdicts back.
+public struct HubSync: Sendable {
+    /// The hub's store.
+    public let store: FileEventStore
+    private let signer: SigningIdentity
+
+    /// Prepares `store` to act as the hub, loading (or making) its signing key.
+    public init(store: FileEventStore) async throws {
+        self.store = store
+        self.signer = try await SigningIdentity.loadOrCreate(for: store)
+    }
+
+    /// Verifies the push bundle at `path` from the enrolled `site` and judges each of
+    /// its batches: accepted batches are appended to the hub's log (keeping their
+    /// origin), rejected ones quarantined (kept, hidden), and every verdict stored.
+    ///
+    /// - Returns: One verdict per batch, in the bundle's order.
+    /// - Throws: ``SyncError`` when the bundle is refused; nothing is imported then.
+    public func importPush(from path: String, site: PublicIdentity) async throws -> [BatchVerdict] {
+        let (header, lines) = try await BundleFile.read(
+            path,
+            kind: .push,
+            trusting: [site],
+            target: store.identity.storeId
+        )
+        let pushed = try Self.batches(of: lines, from: site, path: path)
+        let acknowledged = header.prerequisites["acknowledgedThrough"] ?? 0
+        let answers = Mutex<[BatchVerdict]>([])
+        _ = try await store.commitDecided { view in
+            let state = try HubSiteState(
+                records: try view.read(try HubSiteState.query(site.storeId), includingHidden: true)
+            )
+            guard acknowledged <= state.judgedThrough else {
+                throw SyncError(
+                    .outOfOrder,
+                    "\(site.name) has verdicts up to its position \(acknowledged), but head office has judged only up to "
+                        + "\(state.judgedThrough): this hub's store is older than the one the site synced with",
+                    path: path
+                )
+            }
+            var judge = PushJudge(view: view, site: site, state: state)
+            for (batch, events) in pushed {
+                try judge.judge(batch, events)
+            }
+            answers.withLock { $0 = judge.answers }
+            return try judge.batches()
+        }
+        return answers.withLock { $0 }
+    }
+
+    /// The batches of a push, checked: each complete, in increasing site order, and
+    /// made only of the site's own events.
+    private static func batches(
+        of lines: [BundleLine],
+        from site: PublicIdentity,
+        path: String
+    ) throws -> [(BundleLine.PushedBatch, [SequencedEvent])] {
+        var batches: [(BundleLine.PushedBatch, [SequencedEvent])] = []
+        for line in lines {
+            switch line {
+            case .batch(let batch):
+                if let previous = batches.last {
+                    guard previous.1.count == previous.0.count, batch.originFirst > previous.0.originFirst else {
+                        throw SyncError(.malformed, "the push's batches are incomplete or out of order", path: path)
+                    }
+                }
+                batches.append((batch, []))
+            case .event(let event, _, _):
+                guard event.origin == nil else {
+                    throw SyncError(
+                        .malformed,
+                        "\(site.name) pushed an event of another store (\(event.origin!.storeId)); a site pushes only its own",
+                        path: path
+                    )
+                }
+                guard let open = batches.indices.last,
+                    event.position.rawValue == batches[open].0.originFirst.rawValue + UInt64(batches[open].1.count)
+                else {
+                    throw SyncError(.malformed, "an event of the push is outside its batch", path: path)
+                }
+                batches[open].1.append(event)
+            case .verdict:
+                throw SyncError(.malformed, "a push carries no verdicts", path: path)
+            }
+        }
+        guard batches.allSatisfy({ $0.1.count == $0.0.count && $0.0.count > 0 }) else {
+            throw SyncError(.malformed, "a batch of the push is missing events", path: path)
+        }
+        return batches
+    }
+
+    /// Writes the pull bundle for `site`: the hub's events after `cursor` that did not
+    /// come from the site, in hub order (at most about `maximumEvents`, whole
+    /// batches), and the site's verdicts numbered after `verdictsAfter`.
+    public func exportPull(
+        for site: PublicIdentity,
+        after cursor: UInt64,
+        verdictsAfter: UInt64,
+        to path: String,
+        maximumEvents: Int = 10_000
+    ) async throws -> BundleSummary {
+        let head = try await store.status().head.rawValue
+        let hubId = store.identity.storeId
+        var lines: [BundleLine] = []
+        let state = try await HubSiteState.load(site.storeId, from: store)
+        for verdict in state.verdicts where verdict.number > verdictsAfter {
+            lines.append(.verdict(verdict))
+        }
+        var eventCount = 0
+        var batchCount = 0
+        var reached = cursor
+        var next = Position(cursor + 1)
+        scan: while next.rawValue <= head {
+            let chunk = try await store.readStored(from: next, limit: 1024, includingHidden: false)
+            guard let last = chunk.last else { break }
+            for stored in chunk {
+                // Stop only between batches, so no decision arrives in part.
+                if stored.event.position == stored.batchFirst && eventCount >= maximumEvents { break scan }
+                reached = stored.event.position.rawValue
+                guard stored.event.origin?.storeId != site.storeId else { continue }
+                let event = SequencedEvent(
+                    position: stored.event.position,
+                    event: stored.event.event,
+                    origin: stored.event.origin ?? EventOrigin(storeId: hubId, position: stored.event.position)
+                )
+                lines.append(.event(event, batchFirst: stored.batchFirst, batchCount: stored.batchCount))
+                if stored.event.position == stored.batchFirst { batchCount += 1 }
+                eventCount += 1
+            }
+            next = last.event.position.next
+            reached = max(reached, last.event.position.rawValue)
+        }
+        if next.rawValue > head { reached = max(reached, head) }
+        let header = BundleHeader(
+            kind: .pull,
+            source: signer.identity,
+            targetStoreId: site.storeId,
+            firstPosition: cursor + 1,
+            lastPosition: reached,
+            prerequisites: ["hubCursorAfter": cursor, "verdictsAfter": verdictsAfter],
+            batchCount: UInt64(batchCount),
+            eventCount: UInt64(eventCount)
+        )
+        return try await BundleFile.write(lines, header: header, to: path, signer: signer)
+    }
+}

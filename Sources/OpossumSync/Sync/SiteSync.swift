@@ -1,0 +1,198 @@
+import Foundation
+public import Opossum
+import Synchronization
+
+/// A site's side of sync: writes push bundles of its own decisions and applies the
+/// pull bundles the hub sends back.
+///
+/// Both directions work on bundle files, whether they then travel over HTTP or on a
+/// USB stick. Every step is idempotent: exporting again resends what the hub has not
+/// judged yet, and importing a pull twice changes nothing the second time.
+public struct SiteSync: Sendable {
+    /// The site's store.
+    public let store: FileEventStore
+    /// The hub this site syncs with.
+    public let hub: PublicIdentity
+    private let signer: SigningIdentity
+
+    /// Prepares to sync `store` with `hub`, loading (or making) the store's signing key.
+    public init(store: FileEventStore, hub: PublicIdentity) async throws {
+        self.store = store
+        self.hub = hub
+        self.signer = try await SigningIdentity.loadOrCreate(for: store)
+    }
+
+    /// What the site asks the hub for when it pulls: the hub position it has pulled
+    /// up to, and how many verdicts it has received.
+    public func pullRequest() async throws -> (hubCursor: UInt64, verdictsSeen: UInt64) {
+        let state = try await SiteState.load(from: store)
+        return (state.hubCursor, state.verdictsSeen)
+    }
+
+    /// Writes the site's own batches that the hub has not judged yet to a push bundle
+    /// at `path`, each with its condition in hub terms (DESIGN §7), at most about
+    /// `maximumEvents` events (whole batches).
+    ///
+    /// - Returns: What the bundle holds, or `nil` when there is nothing to push (no
+    ///   file is written then).
+    public func exportPush(to path: String, maximumEvents: Int = 10_000) async throws -> BundleSummary? {
+        let state = try await SiteState.load(from: store)
+        let acknowledged = state.acknowledgedThrough
+        var batches: [(BundleLine.PushedBatch, [SequencedEvent])] = []
+        var eventCount = 0
+        var open: (first: StoredEvent, events: [SequencedEvent])?
+        var next = Position(acknowledged + 1)
+        scan: while eventCount < maximumEvents {
+            let chunk = try await store.readStored(from: next, limit: 1024)
+            guard let last = chunk.last else { break }
+            next = last.event.position.next
+            for stored in chunk where stored.event.origin == nil && !stored.event.type.hasPrefix("$") {
+                if stored.event.position == stored.batchFirst { open = (stored, []) }
+                guard var current = open else { continue }
+                current.events.append(stored.event)
+                open = current
+                guard current.events.count == current.first.batchCount else { continue }
+                batches.append((translate(current.first, count: current.events.count, state: state), current.events))
+                eventCount += current.events.count
+                open = nil
+                if eventCount >= maximumEvents { break scan }
+            }
+        }
+        guard let firstBatch = batches.first, let lastBatch = batches.last else { return nil }
+        let header = BundleHeader(
+            kind: .push,
+            source: signer.identity,
+            targetStoreId: hub.storeId,
+            firstPosition: firstBatch.0.originFirst.rawValue,
+            lastPosition: lastBatch.1.last!.position.rawValue,
+            prerequisites: ["acknowledgedThrough": acknowledged],
+            batchCount: UInt64(batches.count),
+            eventCount: UInt64(eventCount)
+        )
+        var lines: [BundleLine] = []
+        for (batch, events) in batches {
+            lines.append(.batch(batch))
+            for event in events {
+                lines.append(.event(event, batchFirst: batch.originFirst, batchCount: batch.count))
+            }
+        }
+        return try await BundleFile.write(lines, header: header, to: path, signer: signer)
+    }
+
+    /// The condition of an own batch in hub terms: what the site had pulled, knew of
+    /// its own events and had been told by the hub at the decision's read point.
+    private func translate(_ first: StoredEvent, count: Int, state: SiteState) -> BundleLine.PushedBatch {
+        // With an explicit `after` the decision read up to it; without one, it saw the
+        // whole log before the batch.
+        let readPoint = first.condition?.after ?? Position(first.batchFirst.rawValue - 1)
+        let pull = state.pull(asOf: readPoint)
+        return BundleLine.PushedBatch(
+            originFirst: first.batchFirst,
+            count: count,
+            condition: first.condition,
+            afterHub: pull?.hubCursor ?? 0,
+            ownKnown: readPoint.rawValue,
+            verdictsSeen: pull?.verdictsSeen ?? 0
+        )
+    }
+
+    /// Verifies the pull bundle at `path` and applies it: the hub's events after this
+    /// site's cursor, appended in the hub's order in one commit with the new cursor,
+    /// and the verdicts on this site's batches — rejected batches become invisible to
+    /// reads, conditions and projections.
+    ///
+    /// - Throws: ``SyncError`` when the bundle is refused (nothing is imported then).
+    public func importPull(from path: String) async throws -> PullSummary {
+        let (header, lines) = try await BundleFile.read(
+            path,
+            kind: .pull,
+            trusting: [hub],
+            target: store.identity.storeId
+        )
+        let after = header.prerequisites["hubCursorAfter"] ?? 0
+        let hub = self.hub
+        let outcome = Mutex(PullSummary(eventCount: 0, verdicts: [], hubCursor: 0, wasAlreadyApplied: true))
+        let decoder = SyncRecords.decoder()
+        _ = try await store.commitDecided { view in
+            // The site's cursor as of this commit: another import may have just run.
+            var cursor: UInt64 = 0
+            var verdictsSeen: UInt64 = 0
+            let pulledQuery = Query(try QueryItem(types: [SyncRecords.pulled]))
+            if let latest = try view.read(pulledQuery, includingHidden: true).last {
+                let pulled = try decoder.decode(SyncRecords.Pulled.self, from: latest.data)
+                (cursor, verdictsSeen) = (pulled.hubCursor, pulled.verdictsSeen)
+            }
+            guard after <= cursor else {
+                throw SyncError(
+                    .outOfOrder,
+                    "the bundle continues from head-office position \(after), but this store has only pulled up to "
+                        + "\(cursor); import the earlier bundles first",
+                    path: path
+                )
+            }
+            var batches: [DecidedBatch] = []
+            var openBatch: Position?
+            var records: [Event] = []
+            var newVerdicts: [Verdict] = []
+            var imported = 0
+            for line in lines {
+                switch line {
+                case .event(let event, _, _) where event.position.rawValue <= cursor:
+                    continue
+                case .event(let event, let batchFirst, _):
+                    let origin = event.origin ?? EventOrigin(storeId: hub.storeId, position: event.position)
+                    // A hub batch stays one batch here: a decision is never seen in part.
+                    if openBatch != batchFirst {
+                        batches.append(DecidedBatch(events: []))
+                        openBatch = batchFirst
+                    }
+                    batches[batches.count - 1].events.append(event.event)
+                    batches[batches.count - 1].origins.append(origin)
+                    imported += 1
+                case .verdict(let verdict) where verdict.number > verdictsSeen:
+                    let tags = verdict.outcome == .rejected ? [SyncRecords.hideTag(verdict.originRange)] : []
+                    records.append(try SyncRecords.event(SyncRecords.verdict, verdict, tags: tags))
+                    newVerdicts.append(verdict)
+                case .verdict, .batch:
+                    continue
+                }
+            }
+            let newCursor = max(cursor, header.lastPosition)
+            let seen = max(verdictsSeen, newVerdicts.map(\.number).max() ?? 0)
+            outcome.withLock {
+                $0 = PullSummary(
+                    eventCount: imported,
+                    verdicts: newVerdicts,
+                    hubCursor: newCursor,
+                    wasAlreadyApplied: imported == 0 && newVerdicts.isEmpty && newCursor == cursor
+                )
+            }
+            if imported == 0 && newVerdicts.isEmpty && newCursor == cursor { return [] }
+            records.append(
+                try SyncRecords.event(
+                    SyncRecords.pulled,
+                    SyncRecords.Pulled(
+                        hubStoreId: hub.storeId,
+                        firstLocalPosition: view.head.rawValue + 1,
+                        hubCursor: newCursor,
+                        verdictsSeen: seen
+                    )
+                )
+            )
+            return batches + [DecidedBatch(events: records)]
+        }
+        return outcome.withLock { $0 }
+    }
+}
+
+/// What a pull bundle brought.
+public struct PullSummary: Hashable, Sendable {
+    /// How many hub events were appended.
+    public var eventCount: Int
+    /// The verdicts on this site's batches that arrived with it.
+    public var verdicts: [Verdict]
+    /// The hub position this site has now pulled up to.
+    public var hubCursor: UInt64
+    /// Whether the bundle had been applied before: nothing changed.
+    public var wasAlreadyApplied: Bool
+}
