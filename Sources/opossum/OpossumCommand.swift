@@ -35,6 +35,8 @@ struct OpossumCommand: AsyncParsableCommand {
             StatusCommand.self,
             CheckCommand.self,
             IdentityCommand.self,
+            HubCommand.self,
+            JoinCommand.self,
         ]
     )
 
