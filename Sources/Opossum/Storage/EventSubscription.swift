@@ -28,10 +28,12 @@ public struct EventSubscription: AsyncSequence, Sendable {
     let engine: StoreEngine
     let query: Query
     let from: Position?
+    /// Whether system and withdrawn events are delivered too (for sync and projections).
+    var includingHidden = false
 
     /// Starts the subscription; nothing is read until the first `next()`.
     public func makeAsyncIterator() -> Iterator {
-        Iterator(engine: engine, query: query, next: from?.rawValue ?? 1)
+        Iterator(engine: engine, query: query, next: from?.rawValue ?? 1, includingHidden: includingHidden)
     }
 
     /// Iterates an ``EventSubscription``.
@@ -46,9 +48,12 @@ public struct EventSubscription: AsyncSequence, Sendable {
         /// The current chunk, last event first, so each is moved out rather than copied.
         private var chunk: [SequencedEvent] = []
 
-        init(engine: StoreEngine, query: Query, next: UInt64) {
+        private let includingHidden: Bool
+
+        init(engine: StoreEngine, query: Query, next: UInt64, includingHidden: Bool) {
             self.engine = engine
             self.query = query
+            self.includingHidden = includingHidden
             self.next = Swift.max(next, 1)
         }
 
@@ -95,7 +100,12 @@ public struct EventSubscription: AsyncSequence, Sendable {
                 // Before the first read, so that no commit after it goes unnoticed.
                 engine.startWatching()
             }
-            let reader = EventReader(engine: engine, query: query, options: ReadOptions(from: Position(next)))
+            let reader = EventReader(
+                engine: engine,
+                query: query,
+                options: ReadOptions(from: Position(next)),
+                includingHidden: includingHidden
+            )
             self.reader = reader
             return reader
         }

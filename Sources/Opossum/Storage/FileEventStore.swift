@@ -146,6 +146,11 @@ public final class FileEventStore: EventStore {
         return try await IOThreadPool.shared.run { try reader.nextStoredChunk(count: limit) }
     }
 
+    /// Like ``subscribe(_:from:)``, but delivering system and withdrawn events too.
+    package func subscribeIncludingHidden(_ query: Query, from: Position? = nil) -> EventSubscription {
+        EventSubscription(engine: engine, query: query, from: from, includingHidden: true)
+    }
+
     /// The matching event with the highest position, or `nil` if none matches.
     public func readLast(_ query: Query) async throws -> SequencedEvent? {
         try await readAll(query, options: ReadOptions(backwards: true, limit: 1)).first

@@ -6,8 +6,8 @@ import Opossum
 enum SyncRecords {
     /// At a site: a pull was applied. Data: ``Pulled``.
     static let pulled = "$sync.pulled"
-    /// At a site: the hub's verdict on one of its own batches. Data: ``Verdict``; a
-    /// rejection also carries a `$hide` tag for the batch's positions.
+    /// At a site: the hub's verdict on one of its own batches. Data: ``Verdict``. A
+    /// rejection is committed with a `Withdrawal` of the batch's positions.
     static let verdict = "$sync.verdict"
     /// At the hub: the verdicts of one import for one site. Data: ``HubVerdicts``;
     /// tagged `$site:<store id>`, and `$hide` for each quarantined batch.
@@ -54,9 +54,9 @@ enum SyncRecords {
         Tag(siteTagKey, site.uuidString)
     }
 
-    /// The `$hide` tag that withdraws `range`.
+    /// The `$hide` tag that hides `range`.
     static func hideTag(_ range: ClosedRange<Position>) -> Tag {
-        Tag("$hide", "\(range.lowerBound.rawValue)-\(range.upperBound.rawValue)")
+        Withdrawal.hideTag(range)
     }
 
     /// A system event of `type` with `payload` as its data.

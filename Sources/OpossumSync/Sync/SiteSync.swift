@@ -150,8 +150,7 @@ public struct SiteSync: Sendable {
                     batches[batches.count - 1].origins.append(origin)
                     imported += 1
                 case .verdict(let verdict) where verdict.number > verdictsSeen:
-                    let tags = verdict.outcome == .rejected ? [SyncRecords.hideTag(verdict.originRange)] : []
-                    records.append(try SyncRecords.event(SyncRecords.verdict, verdict, tags: tags))
+                    records.append(try SyncRecords.event(SyncRecords.verdict, verdict))
                     newVerdicts.append(verdict)
                 case .verdict, .batch:
                     continue
@@ -168,6 +167,9 @@ public struct SiteSync: Sendable {
                 )
             }
             if imported == 0 && newVerdicts.isEmpty && newCursor == cursor { return [] }
+            // Rejected own batches are withdrawn: hidden from now on, undone by projections.
+            let rejected = newVerdicts.filter { $0.outcome == .rejected }.map(\.originRange)
+            if !rejected.isEmpty { records.append(Withdrawal.event(hiding: rejected)) }
             records.append(
                 try SyncRecords.event(
                     SyncRecords.pulled,
