@@ -95,7 +95,7 @@ struct GoldenBundleTests {
             let reopenedSite = try await FileEventStore.open(at: work + "/laptop")
             let push = try await SiteSync(store: reopenedSite, hub: hubIdentity).exportPush(to: folder + "/push.bundle")
             let hubAgain = try await HubSync(store: reopenedHub)
-            _ = try await hubAgain.importPush(from: push!.path, site: siteSigner.identity)
+            _ = try await hubAgain.importPush(from: push.path, site: siteSigner.identity)
             _ = try await hubAgain.exportPull(
                 for: siteSigner.identity,
                 after: 2,

@@ -4,9 +4,8 @@ public import Opossum
 /// What a hub can say about one of its sites: its enrolment, and how far it has
 /// synced.
 ///
-/// `opossum hub sites` prints one per site. The sync fields stay `nil` until the
-/// sync engine records contacts, cursors and verdicts; they are here already so
-/// that scripts reading `--json` output can rely on the fields being present.
+/// `opossum hub sites` prints one per site. The sync fields come from what the site
+/// reported with its latest push; they are `nil` until it has pushed once.
 public struct SiteSummary: Hashable, Sendable {
     /// The site as the hub enrolled it.
     public var site: EnrolledSite
@@ -29,6 +28,20 @@ public struct SiteSummary: Hashable, Sendable {
     ///
     /// - Throws: ``SyncError`` with code ``SyncError/Code/notAHub`` if `hub` is not a hub.
     public static func all(at hub: FileEventStore) async throws -> [SiteSummary] {
-        try await SiteRegistry.load(from: hub).sites.map { SiteSummary(site: $0) }
+        var summaries: [SiteSummary] = []
+        for site in try await SiteRegistry.load(from: hub).sites {
+            let state = try await HubSiteState.load(site.storeId, from: hub)
+            summaries.append(
+                SiteSummary(
+                    site: site,
+                    lastContact: state.contact?.at,
+                    cursor: state.contact.map { Position($0.hubCursor) },
+                    // A site that never pushed has no verdicts to wait for, and nothing known.
+                    pendingVerdicts: state.contact == nil && state.lastNumber == 0
+                        ? nil : Int(state.lastNumber - (state.contact?.verdictsSeen ?? 0))
+                )
+            )
+        }
+        return summaries
     }
 }

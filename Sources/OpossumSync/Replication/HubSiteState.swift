@@ -6,6 +6,8 @@ import Opossum
 struct HubSiteState: Sendable {
     /// The site's verdicts, by number.
     private(set) var verdicts: [Verdict] = []
+    /// What the site last reported of its state.
+    private(set) var contact: SyncRecords.Contact?
 
     /// The last site position judged: every own batch up to it has a verdict.
     var judgedThrough: UInt64 { verdicts.last?.originRange.upperBound.rawValue ?? 0 }
@@ -31,14 +33,20 @@ struct HubSiteState: Sendable {
 
     /// The query selecting the hub's records about `site`.
     static func query(_ site: UUID) throws -> Query {
-        Query(try QueryItem(types: [SyncRecords.hubVerdicts], tags: [SyncRecords.siteTag(site)]))
+        Query(
+            try QueryItem(types: [SyncRecords.hubVerdicts, SyncRecords.hubContact], tags: [SyncRecords.siteTag(site)])
+        )
     }
 
     /// Folds the records `events` (in log order).
     init(records events: [SequencedEvent]) throws {
         let decoder = SyncRecords.decoder()
         for record in events {
-            verdicts += try decoder.decode(SyncRecords.HubVerdicts.self, from: record.data).verdicts
+            if record.type == SyncRecords.hubContact {
+                contact = try decoder.decode(SyncRecords.Contact.self, from: record.data)
+            } else {
+                verdicts += try decoder.decode(SyncRecords.HubVerdicts.self, from: record.data).verdicts
+            }
         }
     }
 

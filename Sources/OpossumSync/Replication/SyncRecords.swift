@@ -12,6 +12,9 @@ enum SyncRecords {
     /// At the hub: the verdicts of one import for one site. Data: ``HubVerdicts``;
     /// tagged `$site:<store id>`, and `$hide` for each quarantined batch.
     static let hubVerdicts = "$hub.verdicts"
+    /// At the hub: what a site reported of its state with its latest push. Data:
+    /// ``Contact``; tagged `$site:<store id>`. Written only when it changed.
+    static let hubContact = "$hub.contact"
     /// The tag key naming the site a hub record is about.
     static let siteTagKey = "$site"
 
@@ -26,6 +29,15 @@ enum SyncRecords {
         var hubCursor: UInt64
         /// How many of its verdicts the site has now received.
         var verdictsSeen: UInt64
+    }
+
+    /// What a site reported to the hub: how far it has pulled and how many verdicts
+    /// it has received, and when.
+    struct Contact: Codable, Hashable, Sendable {
+        var site: UUID
+        var hubCursor: UInt64
+        var verdictsSeen: UInt64
+        var at: Date
     }
 
     /// What the hub records of one import from one site.

@@ -52,9 +52,38 @@ public struct HubSync: Sendable {
                 try judge.judge(batch, events)
             }
             answers.withLock { $0 = judge.answers }
-            return try judge.batches()
+            return try judge.batches(reporting: Self.contact(from: header, site: site.storeId, known: state.contact))
         }
         return answers.withLock { $0 }
+    }
+
+    /// What the push says of the site's state, if it changed since the last one.
+    private static func contact(
+        from header: BundleHeader,
+        site: UUID,
+        known: SyncRecords.Contact?
+    ) -> SyncRecords.Contact? {
+        guard let cursor = header.prerequisites["hubCursor"], let seen = header.prerequisites["verdictsSeen"],
+            cursor != known?.hubCursor || seen != known?.verdictsSeen
+        else { return nil }
+        return SyncRecords.Contact(site: site, hubCursor: cursor, verdictsSeen: seen, at: header.createdAt)
+    }
+
+    /// Writes the pull bundle for `site` from what it reported with its latest push
+    /// (from the beginning if it never pushed): the USB path, where the site cannot ask.
+    public func exportPull(
+        for site: PublicIdentity,
+        to path: String,
+        maximumEvents: Int = 10_000
+    ) async throws -> BundleSummary {
+        let contact = try await HubSiteState.load(site.storeId, from: store).contact
+        return try await exportPull(
+            for: site,
+            after: contact?.hubCursor ?? 0,
+            verdictsAfter: contact?.verdictsSeen ?? 0,
+            to: path,
+            maximumEvents: maximumEvents
+        )
     }
 
     /// The batches of a push, checked: each complete, in increasing site order, and

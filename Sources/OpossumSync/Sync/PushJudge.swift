@@ -67,9 +67,13 @@ struct PushJudge {
     }
 
     /// The batches to commit: every judged batch (rejected ones to be hidden as
-    /// quarantine), then the record of the verdicts, which hides the rejected ones.
-    func batches() throws -> [DecidedBatch] {
-        guard !newVerdicts.isEmpty else { return [] }
+    /// quarantine), then the record of the verdicts, which hides the rejected ones,
+    /// and the site's reported state if it changed.
+    func batches(reporting contact: SyncRecords.Contact?) throws -> [DecidedBatch] {
+        let contactRecord = try contact.map {
+            try SyncRecords.event(SyncRecords.hubContact, $0, tags: [SyncRecords.siteTag(site.storeId)])
+        }
+        guard !newVerdicts.isEmpty else { return contactRecord.map { [DecidedBatch(events: [$0])] } ?? [] }
         var tags = [SyncRecords.siteTag(site.storeId)]
         for verdict in newVerdicts where verdict.outcome == .rejected {
             tags.append(
@@ -81,7 +85,7 @@ struct PushJudge {
             SyncRecords.HubVerdicts(site: site.storeId, verdicts: newVerdicts),
             tags: tags
         )
-        return accepted + [DecidedBatch(events: [record])]
+        return accepted + [DecidedBatch(events: [record] + (contactRecord.map { [$0] } ?? []))]
     }
 
     /// The events that make a decision with `query` stale; empty if it holds.

@@ -33,9 +33,12 @@ public struct SiteSync: Sendable {
     /// at `path`, each with its condition in hub terms (DESIGN §7), at most about
     /// `maximumEvents` events (whole batches).
     ///
-    /// - Returns: What the bundle holds, or `nil` when there is nothing to push (no
-    ///   file is written then).
-    public func exportPush(to path: String, maximumEvents: Int = 10_000) async throws -> BundleSummary? {
+    /// The bundle is written even when there is nothing to push: it still tells the
+    /// hub how far this site has pulled, which is what a pull bundle on a USB stick
+    /// needs.
+    ///
+    /// - Returns: What the bundle holds (``BundleHeader/eventCount`` 0 when nothing was left to push).
+    public func exportPush(to path: String, maximumEvents: Int = 10_000) async throws -> BundleSummary {
         let state = try await SiteState.load(from: store)
         let acknowledged = state.acknowledgedThrough
         var batches: [(BundleLine.PushedBatch, [SequencedEvent])] = []
@@ -58,14 +61,17 @@ public struct SiteSync: Sendable {
                 if eventCount >= maximumEvents { break scan }
             }
         }
-        guard let firstBatch = batches.first, let lastBatch = batches.last else { return nil }
         let header = BundleHeader(
             kind: .push,
             source: signer.identity,
             targetStoreId: hub.storeId,
-            firstPosition: firstBatch.0.originFirst.rawValue,
-            lastPosition: lastBatch.1.last!.position.rawValue,
-            prerequisites: ["acknowledgedThrough": acknowledged],
+            firstPosition: batches.first?.0.originFirst.rawValue ?? acknowledged + 1,
+            lastPosition: batches.last?.1.last?.position.rawValue ?? acknowledged,
+            prerequisites: [
+                "acknowledgedThrough": acknowledged,
+                "hubCursor": state.hubCursor,
+                "verdictsSeen": state.verdictsSeen,
+            ],
             batchCount: UInt64(batches.count),
             eventCount: UInt64(eventCount)
         )
