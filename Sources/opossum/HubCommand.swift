@@ -31,6 +31,7 @@ struct HubCommand: AsyncParsableCommand {
             HubAddSiteCommand.self,
             HubSitesCommand.self,
             HubRemoveSiteCommand.self,
+            HubExportCommand.self,
         ]
     )
 

@@ -35,8 +35,11 @@ struct OpossumCommand: AsyncParsableCommand {
             StatusCommand.self,
             CheckCommand.self,
             IdentityCommand.self,
-            HubCommand.self,
             JoinCommand.self,
+            ExportCommand.self,
+            ImportCommand.self,
+            RejectionsCommand.self,
+            HubCommand.self,
         ]
     )
 

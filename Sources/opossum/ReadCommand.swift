@@ -38,6 +38,9 @@ struct ReadCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The most events to print.", valueName: "count"))
     var limit: Int?
 
+    @Flag(help: "Also print this site's decisions that head office rejected (see `opossum rejections`).")
+    var includeRejected = false
+
     func validate() throws {
         if let limit, limit < 0 {
             throw ValidationError("--limit must be 0 or more, not \(limit)")
@@ -50,8 +53,21 @@ struct ReadCommand: AsyncParsableCommand {
         let output = StandardOutput()
         try await storeOptions.withStore { store in
             do {
-                for try await event in store.read(query, options: options) {
-                    try output.writeLine(event.jsonLine)
+                if includeRejected {
+                    // Opossum's own records stay out; the limit counts what is printed.
+                    var unlimited = options
+                    unlimited.limit = nil
+                    var printed = 0
+                    for try await event in store.readIncludingHidden(query, options: unlimited)
+                    where !event.type.hasPrefix("$") {
+                        guard printed < limit ?? .max else { break }
+                        try output.writeLine(event.jsonLine)
+                        printed += 1
+                    }
+                } else {
+                    for try await event in store.read(query, options: options) {
+                        try output.writeLine(event.jsonLine)
+                    }
                 }
             } catch let error where !(error is StandardOutput.Closed) {
                 // Earlier lines may already be out; print the rest of the good ones too,

@@ -26,12 +26,26 @@ public struct HubSync: Sendable {
     /// - Returns: One verdict per batch, in the bundle's order.
     /// - Throws: ``SyncError`` when the bundle is refused; nothing is imported then.
     public func importPush(from path: String, site: PublicIdentity) async throws -> [BatchVerdict] {
+        try await importPush(from: path, trusting: [site]).verdicts
+    }
+
+    /// Verifies the push bundle at `path` from whichever of the enrolled `sites` wrote
+    /// it, and judges it; see ``importPush(from:site:)``.
+    ///
+    /// - Returns: The site that pushed, and one verdict per batch.
+    public func importPush(
+        from path: String,
+        trusting sites: [PublicIdentity]
+    ) async throws -> (site: PublicIdentity, verdicts: [BatchVerdict]) {
         let (header, lines) = try await BundleFile.read(
             path,
             kind: .push,
-            trusting: [site],
+            trusting: sites,
             target: store.identity.storeId
         )
+        guard let site = sites.first(where: { $0.storeId == header.sourceStoreId }) else {
+            throw SyncError(.unknownSource, "the bundle's source is not enrolled here", path: path)
+        }
         let pushed = try Self.batches(of: lines, from: site, path: path)
         let acknowledged = header.prerequisites["acknowledgedThrough"] ?? 0
         let answers = Mutex<[BatchVerdict]>([])
@@ -54,7 +68,7 @@ public struct HubSync: Sendable {
             answers.withLock { $0 = judge.answers }
             return try judge.batches(reporting: Self.contact(from: header, site: site.storeId, known: state.contact))
         }
-        return answers.withLock { $0 }
+        return (site, answers.withLock { $0 })
     }
 
     /// What the push says of the site's state, if it changed since the last one.

@@ -22,6 +22,12 @@ public struct SiteSync: Sendable {
         self.signer = try await SigningIdentity.loadOrCreate(for: store)
     }
 
+    /// The hub's verdicts on `store`'s own batches received so far, in the order the
+    /// hub gave them; the rejected ones are what `opossum rejections` lists.
+    public static func verdicts(in store: FileEventStore) async throws -> [Verdict] {
+        try await SiteState.load(from: store).verdicts.values.sorted { $0.number < $1.number }
+    }
+
     /// What the site asks the hub for when it pulls: the hub position it has pulled
     /// up to, and how many verdicts it has received.
     public func pullRequest() async throws -> (hubCursor: UInt64, verdictsSeen: UInt64) {
