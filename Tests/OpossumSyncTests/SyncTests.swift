@@ -212,3 +212,46 @@ struct SyncTests {
         }
     }
 }
+
+/// Projections at a site undo a decision the hub rejected.
+@Suite("sync and projections")
+struct SyncProjectionTests {
+    /// The part reserved for each work order.
+    struct ReservedParts: ProjectionDefinition {
+        let name = "reserved parts"
+        let version = 1
+        let eventTypes = ["PartReserved"]
+        func key(for event: SequencedEvent) -> String? { event.tags.first { $0.key == "workOrder" }?.value }
+        func apply(state: String?, event: SequencedEvent) -> String? { event.tags.first { $0.key == "part" }?.value }
+    }
+
+    /// Waits (briefly) until `condition` holds.
+    static func eventually(_ condition: () async throws -> Bool) async throws {
+        for _ in 0..<500 {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("the condition never held")
+    }
+
+    @Test func aProjectionThatAppliedARejectedDecisionRebuildsWithoutIt() async throws {
+        try await SyncFixture.with(sites: ["laptop-a", "laptop-b"]) { fixture, sites in
+            let (a, b) = (sites[0], sites[1])
+            try await fixture.hub.append(SyncTests.received("P-100", 1))
+            try await fixture.pull(a)
+            try await fixture.pull(b)
+            let runner = ProjectionRunner(store: b.store)
+            let reserved = try await runner.register(ReservedParts())
+            try await SyncTests.reserve("P-100", for: "wo-1", on: a.store)
+            try await SyncTests.reserve("P-100", for: "wo-2", on: b.store)
+            try await Self.eventually { try await reserved.get("wo-2") == "P-100" }
+            try await fixture.sync(a)
+            try await fixture.sync(b)
+            try await Self.eventually {
+                let all = try await reserved.all()
+                return all == ["wo-1": "P-100"]
+            }
+            await runner.stop()
+        }
+    }
+}

@@ -50,7 +50,8 @@ final class EventBatcher: Sendable {
     /// Records that the subscription ended, normally or with `error`.
     func finish(_ end: Result<Void, any Error>) {
         buffer.withLock { buffer in
-            buffer.end = end
+            // The first end is the one that counts.
+            if buffer.end == nil { buffer.end = end }
             buffer.wakeAll()
         }
     }

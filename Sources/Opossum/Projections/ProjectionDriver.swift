@@ -61,9 +61,16 @@ final class ProjectionDriver<Definition: ProjectionDefinition>: ProjectionDrivin
             if force || live == nil || opening.currentVersion != definition.version || opening.resume != nil {
                 live = try await rebuild(resuming: force ? nil : opening.resume)
             }
-            guard let live else { return }
-            setPhase(.running)
-            try await follow(live)
+            while let current = live {
+                setPhase(.running)
+                do {
+                    try await follow(current)
+                    break
+                } catch is WithdrawnEventsApplied {
+                    // A decision the projection had applied was withdrawn (rejected by the hub).
+                    live = try await rebuild(resuming: nil)
+                }
+            }
             setPhase(.stopped)
         } catch {
             // Stopping the runner, or closing the store under it, is not a failure.
@@ -102,6 +109,10 @@ final class ProjectionDriver<Definition: ProjectionDefinition>: ProjectionDrivin
                     batcher.finish(.failure(error))
                 }
             }
+            group.addTask { [self] in
+                // A withdrawal ends the follow through the batcher, which the loop below waits on.
+                if try await watchForWithdrawals() { batcher.finish(.failure(WithdrawnEventsApplied())) }
+            }
             while let batch = try await batcher.next() {
                 let entry = try journalEntry(for: batch)
                 let writer = live
@@ -117,6 +128,25 @@ final class ProjectionDriver<Definition: ProjectionDefinition>: ProjectionDrivin
             }
             group.cancelAll()
         }
+    }
+
+    /// Returns `true` once a withdrawal hides events that this projection reads: its
+    /// state may hold them and must be rebuilt. (Whether they were applied yet is not
+    /// asked: a batch read just before the withdrawal may still be on its way, and a
+    /// needless rebuild is only slower.) Runs until then, or until cancelled.
+    private func watchForWithdrawals() async throws -> Bool {
+        let query = try definition.query
+        let withdrawals = Query(try QueryItem(types: [Withdrawal.eventType]))
+        let from = projection.snapshot.state.checkpoint.next
+        for try await withdrawal in store.subscribeIncludingHidden(withdrawals, from: from) {
+            for range in Withdrawal.ranges(of: withdrawal.event) {
+                let first = store.readIncludingHidden(query, options: ReadOptions(from: range.lowerBound, limit: 1))
+                for try await event in first where event.position <= range.upperBound {
+                    return true
+                }
+            }
+        }
+        return false
     }
 
     /// The journal line that commits `batch` on top of the published state.
@@ -152,3 +182,6 @@ final class ProjectionDriver<Definition: ProjectionDefinition>: ProjectionDrivin
         return order.map { ProjectionChange(key: $0, state: pending[$0]!) }
     }
 }
+
+/// Thrown when events a projection reads were withdrawn: the projection rebuilds.
+struct WithdrawnEventsApplied: Error {}
