@@ -255,3 +255,37 @@ struct SyncProjectionTests {
         }
     }
 }
+
+/// Apps learn of verdicts as syncs record them.
+@Suite("verdict stream")
+struct VerdictStreamTests {
+    @Test func anAppWaitingForVerdictsIsToldOfTheRejectionWhenItArrives() async throws {
+        try await SyncFixture.with(sites: ["laptop-a", "laptop-b"]) { fixture, sites in
+            let (a, b) = (sites[0], sites[1])
+            try await fixture.hub.append(SyncTests.received("P-100", 1))
+            try await fixture.pull(a)
+            try await fixture.pull(b)
+            let listener = Task {
+                var received: [Verdict] = []
+                for try await verdict in try SiteSync.verdicts(arrivingIn: b.store) {
+                    received.append(verdict)
+                    if verdict.outcome == .rejected { break }
+                }
+                return received
+            }
+            try await SyncTests.reserve("P-100", for: "wo-1", on: a.store)
+            try await SyncTests.reserve("P-100", for: "wo-2", on: b.store)
+            try await b.store.append(Event(type: "NoteTaken"))
+            try await fixture.sync(a)
+            try await fixture.sync(b)
+            let received = try await listener.value
+            #expect(received.map(\.outcome) == [.rejected])
+            #expect(received.first?.reason?.contains("PartReserved") == true)
+            // Later listeners catch up from a number on.
+            var later: [UInt64] = []
+            var iterator = try SiteSync.verdicts(arrivingIn: b.store, after: 1).makeAsyncIterator()
+            if let next = try await iterator.next() { later.append(next.number) }
+            #expect(later == [2])
+        }
+    }
+}
