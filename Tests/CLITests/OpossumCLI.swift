@@ -40,12 +40,17 @@ struct RunningCommand: Sendable {
     fileprivate let stdoutFile: URL
     fileprivate let stderrFile: URL
 
+    /// Sends SIGKILL: the process stops at once, wherever it is.
+    func kill() {
+        _ = Glibc.kill(processIdentifier, SIGKILL)
+    }
+
     /// Waits for the process to end and returns what it did.
     func result() async throws -> CommandResult {
         let processIdentifier = processIdentifier
         let watchdog = Task {
             try await Task.sleep(for: Self.timeout)
-            kill(processIdentifier, SIGKILL)
+            Glibc.kill(processIdentifier, SIGKILL)
             Issue.record("opossum \(arguments.joined(separator: " ")) did not finish in \(Self.timeout); killed it")
         }
         var exitCode: Int32 = -1
