@@ -38,6 +38,7 @@ struct OpossumCommand: AsyncParsableCommand {
             JoinCommand.self,
             ExportCommand.self,
             ImportCommand.self,
+            VerifyCommand.self,
             RejectionsCommand.self,
             HubCommand.self,
         ]

@@ -44,6 +44,8 @@ struct USBSyncTests {
                 let push = directory.appending("\(name).push.bundle")
                 let pull = directory.appending("\(name).pull.bundle")
                 try await Self.run(["export", "--store", laptop, "--to", push])
+                let verified = try await Self.run(["verify", "--store", laptop, push])
+                #expect(verified.first?.hasPrefix(#"{"verified": true, "kind": "push""#) == true, "\(verified)")
                 try await Self.run(["import", "--store", hub, push])
                 try await Self.run(["hub", "export", "--store", hub, "--site", name, "--to", pull])
                 let imported = try await Self.run(["import", "--store", laptop, pull])
@@ -81,6 +83,12 @@ struct USBSyncTests {
             let everything = try await Self.run(["read", "--store", laptops[1], "--include-rejected"])
             #expect(everything.filter { $0.contains("PartReserved") }.count == 2)
             #expect(!everything.contains { $0.contains(#""type":"$"#) })
+            // A bundle cut short on the way is refused, saying so, and imports nothing.
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: pull))
+            let cut = directory.appending("cut.bundle")
+            try bytes.prefix(bytes.count - 20).write(to: URL(fileURLWithPath: cut))
+            let refused = try await OpossumCLI.run(["import", "--store", laptops[1], cut])
+            #expect(refused.exitCode == 1 && refused.stderrLines.count == 1 && refused.stderr.contains("cut off"))
             // Importing the same bundle again changes nothing.
             let again = try await Self.run(["import", "--store", laptops[1], pull])
             #expect(again.count == 1 && again[0].hasPrefix(#"{"events": 0,"#), "\(again)")

@@ -28,11 +28,12 @@ public final class BundleReader: @unchecked Sendable {
     /// - Parameters:
     ///   - trustedSource: The enrolled identity of a store id, or `nil` if unknown.
     ///   - target: The store importing the bundle; a bundle for another is refused.
+    ///     `nil` accepts any target (to check a bundle before carrying it).
     /// - Throws: ``SyncError`` saying why the bundle is refused.
     public init(
         path: String,
         trustedSource: (UUID) -> PublicIdentity?,
-        target: UUID
+        target: UUID?
     ) throws {
         self.path = path
         do {
@@ -63,7 +64,7 @@ public final class BundleReader: @unchecked Sendable {
                 path: path
             )
         }
-        guard header.targetStoreId == target else {
+        if let target, header.targetStoreId != target {
             throw SyncError(
                 .wrongTarget,
                 "the bundle is meant for store \(header.targetStoreId), not this one (\(target))",
