@@ -20,11 +20,13 @@ enum Workload: String, CaseIterable, Sendable, ExpressibleByArgument {
     case peakMemory = "peak-memory"
     /// Building a projection from every event of the big store.
     case projection
+    /// Carrying a laptop's log to the hub in bundles, conditions re-validated.
+    case bundle
 
     /// Whether the workload needs the big stores.
     var needsBigStores: Bool {
         switch self {
-        case .single, .concurrent, .batch: return false
+        case .single, .concurrent, .batch, .bundle: return false
         case .bigAppend, .tagRead, .fullRead, .open, .peakMemory, .projection: return true
         }
     }

@@ -174,6 +174,29 @@ final class VisibleCursor: PositionCursor {
     }
 }
 
+/// The positions of a child cursor that are not in a list: all events but those
+/// copied from one store, say.
+final class ExcludingCursor: PositionCursor {
+    private let child: PositionCursor
+    private let excluded: ListCursor
+
+    init(_ child: PositionCursor, excluding list: ChunkedArray<UInt64>, backwards: Bool) {
+        self.child = child
+        self.excluded = ListCursor(list, backwards: backwards)
+        super.init(backwards: backwards)
+    }
+
+    override func seek(_ target: UInt64) -> UInt64? {
+        var target = target
+        while let position = child.seek(target) {
+            guard excluded.seek(position) == position else { return position }
+            guard backwards ? position > 1 : position < .max else { return nil }
+            target = backwards ? position - 1 : position + 1
+        }
+        return nil
+    }
+}
+
 /// No positions at all: a query naming a type or tag the store has never seen.
 final class EmptyCursor: PositionCursor {
     override func seek(_ target: UInt64) -> UInt64? { nil }

@@ -28,6 +28,8 @@ final class EventReader: @unchecked Sendable {
 
     /// Whether system events and withdrawn events are read too (for sync and audit).
     private let includingHidden: Bool
+    /// Events copied from this store are left out (sync: a site's own events at the hub).
+    var excludedOrigin: UUID?
 
     init(engine: StoreEngine, query: Query, options: ReadOptions, includingHidden: Bool = false) {
         self.engine = engine
@@ -68,9 +70,9 @@ final class EventReader: @unchecked Sendable {
     }
 
     /// The next events, at most `count`, with their batches and conditions.
-    func nextStoredChunk(count: Int) throws -> [StoredEvent] {
+    func nextStoredChunk(count: Int, lines: Bool = false) throws -> [StoredEvent] {
         let positions = try nextLocations(count: count)
-        return positions.isEmpty ? [] : try loaders[0].loadStored(positions[...])
+        return positions.isEmpty ? [] : try loaders[0].loadStored(positions[...], lines: lines)
     }
 
     /// Where the next matching lines are, at most `count`.
@@ -102,14 +104,18 @@ final class EventReader: @unchecked Sendable {
         if let limit = options.limit, limit < 0 {
             throw EventStoreError(.invalidQuery, "a read limit cannot be negative (\(limit))")
         }
-        let (plan, table) =
-            try snapshot.map { ($0.plan(for: query, includingHidden: includingHidden), $0.table) }
-            ?? engine.withCurrentIndex { index in
-                (index.plan(for: query, includingHidden: includingHidden), index.table)
-            }
+        let excludedOrigin = self.excludedOrigin
+        func parts(_ index: EventIndex) -> (QueryPlan, SegmentTable, ChunkedArray<UInt64>?) {
+            (
+                index.plan(for: query, includingHidden: includingHidden), index.table,
+                excludedOrigin.flatMap { index.origins[$0] }
+            )
+        }
+        let (plan, table, excluded) = try snapshot.map(parts) ?? engine.withCurrentIndex(parts)
         self.table = table
         self.loaders = [LineLoader(engine: engine, table: table), LineLoader(engine: engine, table: table)]
-        self.cursor = plan.cursor(backwards: options.backwards)
+        let cursor = plan.cursor(backwards: options.backwards)
+        self.cursor = excluded.map { ExcludingCursor(cursor, excluding: $0, backwards: options.backwards) } ?? cursor
         self.remaining = options.limit ?? .max
         if remaining == 0 { isFinished = true }
         if let from = options.from?.rawValue {

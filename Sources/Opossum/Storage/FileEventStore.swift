@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// A durable event store in a directory of plain files.
 ///
@@ -135,15 +135,24 @@ public final class FileEventStore: EventStore {
 
     /// Up to `limit` events from `from` on (inclusive), with the batch each was
     /// appended in and the batch's condition: what sync exports. With
-    /// `includingHidden`, system and withdrawn events too.
-    package func readStored(from: Position, limit: Int, includingHidden: Bool = true) async throws -> [StoredEvent] {
+    /// `includingHidden`, system and withdrawn events too; events copied from
+    /// `excludedOrigin` are left out. With `lines`, each comes with its segment line
+    /// to copy as it is (and its payload undecoded).
+    package func readStored(
+        from: Position,
+        limit: Int,
+        includingHidden: Bool = true,
+        excludingOrigin excludedOrigin: UUID? = nil,
+        lines: Bool = false
+    ) async throws -> [StoredEvent] {
         let reader = EventReader(
             engine: engine,
             query: .all,
             options: ReadOptions(from: from),
             includingHidden: includingHidden
         )
-        return try await IOThreadPool.shared.run { try reader.nextStoredChunk(count: limit) }
+        reader.excludedOrigin = excludedOrigin
+        return try await IOThreadPool.shared.run { try reader.nextStoredChunk(count: limit, lines: lines) }
     }
 
     /// Like ``subscribe(_:from:)``, but delivering system and withdrawn events too.

@@ -30,8 +30,11 @@ final class LineLoader: @unchecked Sendable {
 
     /// Reads the lines at `positions` with their batch and the condition it was
     /// appended under, as sync needs them.
-    func loadStored(_ positions: ArraySlice<(UInt64, LineLocation)>) throws -> [StoredEvent] {
-        try load(positions) { decoded, line in
+    ///
+    /// With `lines`, each event comes with its line's bytes and without its payload
+    /// and metadata decoded: for copying lines as they are.
+    func loadStored(_ positions: ArraySlice<(UInt64, LineLocation)>, lines: Bool = false) throws -> [StoredEvent] {
+        try load(positions, payload: !lines) { decoded, line in
             StoredEvent(
                 event: SequencedEvent(
                     position: Position(decoded.position),
@@ -40,7 +43,8 @@ final class LineLoader: @unchecked Sendable {
                 ),
                 batchFirst: Position(decoded.framing.batchFirst),
                 batchCount: Int(decoded.framing.batchCount),
-                condition: try decoded.conditionRange.map { try SegmentLine.decodeCondition(line, range: $0) }
+                condition: try decoded.conditionRange.map { try SegmentLine.decodeCondition(line, range: $0) },
+                line: lines ? Array(line) : nil
             )
         }
     }
@@ -49,6 +53,7 @@ final class LineLoader: @unchecked Sendable {
     /// each into an `Output` from the decoded line and its bytes.
     private func load<Output>(
         _ positions: ArraySlice<(UInt64, LineLocation)>,
+        payload: Bool = true,
         _ make: (DecodedLine, UnsafeRawBufferPointer) throws -> Output
     ) throws -> [Output] {
         var events: [Output] = []
@@ -78,7 +83,7 @@ final class LineLoader: @unchecked Sendable {
                 // Scattered lines: straight from the page cache through the mapping.
                 let mapping = try engine.files.mapping(firstPosition: segment.firstPosition, covering: segment.end)
                 let run = mapping.bytes(Int(low)..<Int(high))
-                try decode(positions[runStart..<runEnd], in: run, at: low, file: file, make, into: &events)
+                try decode(positions[runStart..<runEnd], in: run, at: low, file: file, payload: payload, make, into: &events)
             } else {
                 // Long runs: one read into a reused buffer, which keeps a full scan's
                 // memory bounded (mapped pages would count as the process's own).
@@ -98,7 +103,7 @@ final class LineLoader: @unchecked Sendable {
                     )
                 }
                 try buffer.withUnsafeBytes { run in
-                    try decode(positions[runStart..<runEnd], in: run, at: low, file: file, make, into: &events)
+                    try decode(positions[runStart..<runEnd], in: run, at: low, file: file, payload: payload, make, into: &events)
                 }
             }
             runStart = runEnd
@@ -112,6 +117,7 @@ final class LineLoader: @unchecked Sendable {
         in run: UnsafeRawBufferPointer,
         at low: UInt64,
         file: OpenFile,
+        payload: Bool,
         _ make: (DecodedLine, UnsafeRawBufferPointer) throws -> Output,
         into events: inout [Output]
     ) throws {
@@ -119,7 +125,7 @@ final class LineLoader: @unchecked Sendable {
             let start = Int(location.offset - low)
             let line = UnsafeRawBufferPointer(rebasing: run[start..<(start + location.length - 1)])
             guard SegmentLine.checksumIsValid(line),
-                let decoded = try? SegmentLine.decode(line, payload: true, strings: &strings),
+                let decoded = try? SegmentLine.decode(line, payload: payload, strings: &strings),
                 decoded.position == position
             else {
                 throw EventStoreError(

@@ -9,4 +9,7 @@ package struct StoredEvent: Sendable {
     package let batchCount: Int
     /// The batch's append condition, on the batch's first event only.
     package let condition: AppendCondition?
+    /// The event's segment line (without its newline), when asked for; the event's
+    /// payload and metadata are not decoded then.
+    package let line: [UInt8]?
 }

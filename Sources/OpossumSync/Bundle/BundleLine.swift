@@ -7,6 +7,9 @@ enum BundleLine {
     case batch(PushedBatch)
     case event(SequencedEvent, batchFirst: Position, batchCount: Int)
     case verdict(Verdict)
+    /// An event line copied as it is from the store's segment, for writing; reading
+    /// it back gives an `.event`, so decoding never produces this case.
+    case storedLine([UInt8])
 
     /// A pushed batch's header: where it starts, and its decision's condition in
     /// hub terms (DESIGN §7).
@@ -38,6 +41,8 @@ enum BundleLine {
             return Array(try SyncRecords.encoder().encode(["verdict": verdict]))
         case .event(let event, let batchFirst, let batchCount):
             return TransferLine.encode(event, batchFirst: batchFirst, batchCount: batchCount)
+        case .storedLine(let line):
+            return line
         }
     }
 

@@ -54,6 +54,7 @@ public final class BundleWriter: @unchecked Sendable {
     /// - Returns: The bundle's size in bytes.
     @discardableResult
     public func finish() throws -> UInt64 {
+        try flushBuffer()
         let digest = Array(hasher.finalize())
         let message = BundleTrailer.signedMessage(digest: digest, lines: lines)
         let trailer = BundleTrailer(
@@ -64,7 +65,8 @@ public final class BundleWriter: @unchecked Sendable {
         buffer += try trailer.encodedLine()
         buffer.append(UInt8(ascii: "\n"))
         do {
-            try flushBuffer()
+            // The trailer is the one part not covered by the digest.
+            try flushBuffer(hashing: false)
             try file.sync()
             let directory = (path as NSString).deletingLastPathComponent
             try SystemCall.rename(temporaryPath, to: path)
@@ -77,15 +79,15 @@ public final class BundleWriter: @unchecked Sendable {
     }
 
     private func append(_ line: [UInt8]) throws {
-        hasher.update(data: line)
-        hasher.update(data: [UInt8(ascii: "\n")])
         buffer += line
         buffer.append(UInt8(ascii: "\n"))
         lines += 1
         if buffer.count >= Self.bufferCapacity { try flushBuffer() }
     }
 
-    private func flushBuffer() throws {
+    /// Writes out the buffer, adding it to the digest unless told not to.
+    private func flushBuffer(hashing: Bool = true) throws {
+        if hashing { hasher.update(data: buffer) }
         do {
             try file.write(buffer, at: offset)
         } catch {

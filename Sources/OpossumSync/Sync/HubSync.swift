@@ -131,7 +131,7 @@ public struct HubSync: Sendable {
                     throw SyncError(.malformed, "an event of the push is outside its batch", path: path)
                 }
                 batches[open].1.append(event)
-            case .verdict:
+            case .verdict, .storedLine:
                 throw SyncError(.malformed, "a push carries no verdicts", path: path)
             }
         }
@@ -152,7 +152,6 @@ public struct HubSync: Sendable {
         maximumEvents: Int = 10_000
     ) async throws -> BundleSummary {
         let head = try await store.status().head.rawValue
-        let hubId = store.identity.storeId
         var lines: [BundleLine] = []
         let state = try await HubSiteState.load(site.storeId, from: store)
         for verdict in state.verdicts where verdict.number > verdictsAfter {
@@ -163,19 +162,25 @@ public struct HubSync: Sendable {
         var reached = cursor
         var next = Position(cursor + 1)
         scan: while next.rawValue <= head {
-            let chunk = try await store.readStored(from: next, limit: 1024, includingHidden: false)
-            guard let last = chunk.last else { break }
+            let chunk = try await store.readStored(
+                from: next,
+                limit: 4096,
+                includingHidden: false,
+                excludingOrigin: site.storeId,
+                lines: true
+            )
+            guard let last = chunk.last else {
+                // Nothing left for the site up to the head: it has everything.
+                reached = head
+                break
+            }
             for stored in chunk {
                 // Stop only between batches, so no decision arrives in part.
                 if stored.event.position == stored.batchFirst && eventCount >= maximumEvents { break scan }
                 reached = stored.event.position.rawValue
-                guard stored.event.origin?.storeId != site.storeId else { continue }
-                let event = SequencedEvent(
-                    position: stored.event.position,
-                    event: stored.event.event,
-                    origin: stored.event.origin ?? EventOrigin(storeId: hubId, position: stored.event.position)
-                )
-                lines.append(.event(event, batchFirst: stored.batchFirst, batchCount: stored.batchCount))
+                // As the hub stores it: an event first appended here has no origin in its
+                // line, and the site records the hub as its origin.
+                lines.append(.storedLine(stored.line ?? []))
                 if stored.event.position == stored.batchFirst { batchCount += 1 }
                 eventCount += 1
             }

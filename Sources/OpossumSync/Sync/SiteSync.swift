@@ -47,23 +47,28 @@ public struct SiteSync: Sendable {
     public func exportPush(to path: String, maximumEvents: Int = 10_000) async throws -> BundleSummary {
         let state = try await SiteState.load(from: store)
         let acknowledged = state.acknowledgedThrough
-        var batches: [(BundleLine.PushedBatch, [SequencedEvent])] = []
+        var batches: [(BundleLine.PushedBatch, [StoredEvent])] = []
         var eventCount = 0
-        var open: (first: StoredEvent, events: [SequencedEvent])?
+        // The batch being gathered: its first event, and its events so far.
+        var openFirst: StoredEvent?
+        var openEvents: [StoredEvent] = []
         var next = Position(acknowledged + 1)
         scan: while eventCount < maximumEvents {
-            let chunk = try await store.readStored(from: next, limit: 1024)
+            // The lines are copied as they are: no need to decode payloads.
+            let chunk = try await store.readStored(from: next, limit: 4096, lines: true)
             guard let last = chunk.last else { break }
             next = last.event.position.next
             for stored in chunk where stored.event.origin == nil && !stored.event.type.hasPrefix("$") {
-                if stored.event.position == stored.batchFirst { open = (stored, []) }
-                guard var current = open else { continue }
-                current.events.append(stored.event)
-                open = current
-                guard current.events.count == current.first.batchCount else { continue }
-                batches.append((translate(current.first, count: current.events.count, state: state), current.events))
-                eventCount += current.events.count
-                open = nil
+                if stored.event.position == stored.batchFirst {
+                    openFirst = stored
+                    openEvents.removeAll(keepingCapacity: true)
+                }
+                guard let first = openFirst else { continue }
+                openEvents.append(stored)
+                guard openEvents.count == first.batchCount else { continue }
+                batches.append((translate(first, count: openEvents.count, state: state), openEvents))
+                eventCount += openEvents.count
+                openFirst = nil
                 if eventCount >= maximumEvents { break scan }
             }
         }
@@ -72,7 +77,7 @@ public struct SiteSync: Sendable {
             source: signer.identity,
             targetStoreId: hub.storeId,
             firstPosition: batches.first?.0.originFirst.rawValue ?? acknowledged + 1,
-            lastPosition: batches.last?.1.last?.position.rawValue ?? acknowledged,
+            lastPosition: batches.last?.1.last?.event.position.rawValue ?? acknowledged,
             prerequisites: [
                 "acknowledgedThrough": acknowledged,
                 "hubCursor": state.hubCursor,
@@ -85,7 +90,7 @@ public struct SiteSync: Sendable {
         for (batch, events) in batches {
             lines.append(.batch(batch))
             for event in events {
-                lines.append(.event(event, batchFirst: batch.originFirst, batchCount: batch.count))
+                lines.append(.storedLine(event.line ?? []))
             }
         }
         return try await BundleFile.write(lines, header: header, to: path, signer: signer)
@@ -164,7 +169,7 @@ public struct SiteSync: Sendable {
                 case .verdict(let verdict) where verdict.number > verdictsSeen:
                     records.append(try SyncRecords.event(SyncRecords.verdict, verdict))
                     newVerdicts.append(verdict)
-                case .verdict, .batch:
+                case .verdict, .batch, .storedLine:
                     continue
                 }
             }
