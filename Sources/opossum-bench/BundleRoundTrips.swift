@@ -27,7 +27,10 @@ struct BundleRoundTrips: Sendable {
             )
             let hub = try await FileEventStore.create(at: directory + "/hub", name: "head-office")
             let hubSync = try await HubSync(store: hub)
-            let siteSync = try await SiteSync(store: site, hub: try await SigningIdentity.loadOrCreate(for: hub).identity)
+            let siteSync = try await SiteSync(
+                store: site,
+                hub: try await SigningIdentity.loadOrCreate(for: hub).identity
+            )
             let siteIdentity = try await SigningIdentity.loadOrCreate(for: site).identity
             var generator = EventGenerator(distinctTagValues: context.sizes.distinctTagValues, seed: UInt64(run))
             for batch in 0..<(count / Self.batchSize) {

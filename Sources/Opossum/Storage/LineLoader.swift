@@ -83,7 +83,15 @@ final class LineLoader: @unchecked Sendable {
                 // Scattered lines: straight from the page cache through the mapping.
                 let mapping = try engine.files.mapping(firstPosition: segment.firstPosition, covering: segment.end)
                 let run = mapping.bytes(Int(low)..<Int(high))
-                try decode(positions[runStart..<runEnd], in: run, at: low, file: file, payload: payload, make, into: &events)
+                try decode(
+                    positions[runStart..<runEnd],
+                    in: run,
+                    at: low,
+                    file: file,
+                    payload: payload,
+                    make,
+                    into: &events
+                )
             } else {
                 // Long runs: one read into a reused buffer, which keeps a full scan's
                 // memory bounded (mapped pages would count as the process's own).
@@ -103,7 +111,15 @@ final class LineLoader: @unchecked Sendable {
                     )
                 }
                 try buffer.withUnsafeBytes { run in
-                    try decode(positions[runStart..<runEnd], in: run, at: low, file: file, payload: payload, make, into: &events)
+                    try decode(
+                        positions[runStart..<runEnd],
+                        in: run,
+                        at: low,
+                        file: file,
+                        payload: payload,
+                        make,
+                        into: &events
+                    )
                 }
             }
             runStart = runEnd
