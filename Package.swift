@@ -70,6 +70,7 @@ let package = Package(
             name: "opossum-bench",
             dependencies: [
                 "Opossum",
+                "OpossumSync",
                 "CSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
