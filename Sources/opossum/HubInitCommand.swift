@@ -37,13 +37,7 @@ struct HubInitCommand: AsyncParsableCommand {
             return identity
         }
         let output = StandardOutput()
-        try output.writeLine(
-            JSONText.object([
-                "storeId": JSONText.string(identity.storeId.uuidString),
-                "name": JSONText.string(identity.name),
-                "publicKey": JSONText.string(identity.publicKey),
-            ])
-        )
+        try output.writeLine(IdentityCommand.line(identity))
         try output.flush()
     }
 }

@@ -27,13 +27,16 @@ struct IdentityCommand: AsyncParsableCommand {
             try await SigningIdentity.loadOrCreate(for: store).identity
         }
         let output = StandardOutput()
-        try output.writeLine(
-            JSONText.object([
-                "storeId": JSONText.string(identity.storeId.uuidString),
-                "name": JSONText.string(identity.name),
-                "publicKey": JSONText.string(identity.publicKey),
-            ])
-        )
+        try output.writeLine(IdentityCommand.line(identity))
         try output.flush()
+    }
+
+    /// A store's public identity as the JSON line `identity` and `hub init` print.
+    static func line(_ identity: PublicIdentity) -> String {
+        JSONText.object([
+            "storeId": JSONText.string(identity.storeId.uuidString),
+            "name": JSONText.string(identity.name),
+            "publicKey": JSONText.string(identity.publicKey),
+        ])
     }
 }
