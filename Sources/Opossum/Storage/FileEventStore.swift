@@ -34,7 +34,11 @@ public final class FileEventStore: EventStore {
     }
 
     deinit {
-        engine.close()
+        // A store dropped without `close()`: close it on an I/O thread, since closing
+        // joins the writer thread and may write the checkpoint, and the last reference
+        // can go away on any thread, the cooperative pool's included.
+        let engine = self.engine
+        IOThreadPool.shared.submit { engine.close() }
     }
 
     /// Creates a new, empty store in `directory` (made if missing) and opens it.
