@@ -150,9 +150,15 @@ struct SyncTests {
 
             let pull = try await fixture.pullBundle(for: a)
             let applied = try await a.sync.importPull(from: pull)
-            #expect(!applied.wasAlreadyApplied && applied.verdicts.count == 2)
+            #expect(!applied.broughtNothing && applied.verdicts.count == 2)
             let siteHead = try await a.store.status().head
-            #expect(try await a.sync.importPull(from: pull).wasAlreadyApplied)
+            // The same pull again is older than what the site has: refused, nothing imported.
+            await #expect { try await a.sync.importPull(from: pull) } throws: {
+                ($0 as? SyncError)?.code == .outOfOrder
+            }
+            #expect(try await a.store.status().head == siteHead)
+            // An up-to-date pull brings nothing and is fine.
+            #expect(try await fixture.pull(a).broughtNothing)
             #expect(try await a.store.status().head == siteHead)
             // Nothing left to push: everything has a verdict.
             #expect(try await a.sync.exportPush(to: fixture.bundlePath("push")).header.eventCount == 0)
@@ -201,6 +207,38 @@ struct SyncTests {
             await #expect { try await a.sync.importPull(from: ahead) } throws: {
                 ($0 as? SyncError)?.code == .outOfOrder
             }
+            // A push carrying another store's events (here: events a pulled from the hub).
+            try await fixture.pull(a)
+            let forged = fixture.bundlePath("push")
+            let copied = try #require(
+                try await a.store.readStored(from: 1, limit: 10, includingHidden: false, lines: true)
+                    .first { $0.event.origin != nil }
+            )
+            let position = copied.event.position
+            let header = BundleHeader(
+                kind: .push,
+                source: a.identity,
+                targetStoreId: fixture.hubIdentity.storeId,
+                firstPosition: position.rawValue,
+                lastPosition: position.rawValue,
+                batchCount: 1,
+                eventCount: 1
+            )
+            let signer = try await SigningIdentity.loadOrCreate(for: a.store)
+            let writer = try BundleWriter(path: forged, header: header, signer: signer)
+            let batch = BundleLine.PushedBatch(
+                originFirst: position,
+                count: 1,
+                afterHub: 0,
+                ownKnown: 0,
+                verdictsSeen: 0
+            )
+            try writer.writeLine(try BundleLine.batch(batch).encoded())
+            try writer.writeLine(copied.line!)
+            try writer.finish()
+            await #expect { try await fixture.hubSync.importPush(from: forged, site: a.identity) } throws: { error in
+                (error as? SyncError)?.code == .malformed && "\(error)".contains("another store")
+            }
             // A pull meant for another site.
             let forB = fixture.bundlePath("pull")
             _ = try await fixture.hubSync.exportPull(for: b.identity, after: 0, verdictsAfter: 0, to: forB)
@@ -208,7 +246,6 @@ struct SyncTests {
                 ($0 as? SyncError)?.code == .wrongTarget
             }
             #expect(try await fixture.hub.status().head == 2)
-            #expect(try await a.store.status().head == 1)
         }
     }
 }

@@ -128,7 +128,7 @@ public struct SiteSync: Sendable {
         )
         let after = header.prerequisites["hubCursorAfter"] ?? 0
         let hub = self.hub
-        let outcome = Mutex(PullSummary(eventCount: 0, verdicts: [], hubCursor: 0, wasAlreadyApplied: true))
+        let outcome = Mutex(PullSummary(eventCount: 0, verdicts: [], hubCursor: 0, broughtNothing: true))
         let decoder = SyncRecords.decoder()
         _ = try await store.commitDecided { view in
             // The site's cursor as of this commit: another import may have just run.
@@ -180,10 +180,21 @@ public struct SiteSync: Sendable {
                     eventCount: imported,
                     verdicts: newVerdicts,
                     hubCursor: newCursor,
-                    wasAlreadyApplied: imported == 0 && newVerdicts.isEmpty && newCursor == cursor
+                    broughtNothing: imported == 0 && newVerdicts.isEmpty && newCursor == cursor
                 )
             }
-            if imported == 0 && newVerdicts.isEmpty && newCursor == cursor { return [] }
+            if imported == 0 && newVerdicts.isEmpty && newCursor == cursor {
+                // Up to date is fine; a bundle from before what this store has is refused.
+                guard after >= cursor else {
+                    throw SyncError(
+                        .outOfOrder,
+                        "this bundle is older than what this store already has: it continues from head-office "
+                            + "position \(after), and this store has everything up to \(cursor); nothing was imported",
+                        path: path
+                    )
+                }
+                return []
+            }
             // Rejected own batches are withdrawn: hidden from now on, undone by projections.
             let rejected = newVerdicts.filter { $0.outcome == .rejected }.map(\.originRange)
             if !rejected.isEmpty { records.append(Withdrawal.event(hiding: rejected)) }
@@ -212,6 +223,6 @@ public struct PullSummary: Hashable, Sendable {
     public var verdicts: [Verdict]
     /// The hub position this site has now pulled up to.
     public var hubCursor: UInt64
-    /// Whether the bundle had been applied before: nothing changed.
-    public var wasAlreadyApplied: Bool
+    /// Whether the bundle brought nothing new: the site was up to date.
+    public var broughtNothing: Bool
 }
