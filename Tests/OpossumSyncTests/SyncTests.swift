@@ -326,3 +326,28 @@ struct VerdictStreamTests {
         }
     }
 }
+
+/// A push larger than one import part is read and judged a part at a time.
+@Suite("large pushes")
+struct LargePushTests {
+    @Test func aPushLargerThanOnePartIsJudgedWholeWithBatchesAcrossParts() async throws {
+        try await SyncFixture.with(sites: ["laptop"]) { fixture, sites in
+            let site = sites[0]
+            let batchSize = 1_001
+            let batches = HubSync.importChunkEvents / batchSize + 5
+            for number in 0..<batches {
+                let tag = Opossum.Tag("decision", "\(number)")
+                let events = (0..<batchSize).map { Event(type: "Reading", tags: [tag, Opossum.Tag("n", "\($0)")]) }
+                _ = try await site.store.append(events, condition: AppendCondition(failIfEventsMatch: try .tags(tag)))
+            }
+            let path = fixture.bundlePath("push")
+            let summary = try await site.sync.exportPush(to: path, maximumEvents: .max)
+            #expect(summary.header.eventCount == UInt64(batches * batchSize))
+            let verdicts = try await fixture.hubSync.importPush(from: path, site: site.identity)
+            #expect(verdicts.count == batches)
+            #expect(verdicts.allSatisfy { $0.verdict.outcome == .accepted && !$0.isDuplicate })
+            #expect(verdicts.map(\.verdict.number) == (1...UInt64(batches)).map { $0 })
+            #expect(try await fixture.hub.readAll(.all).count == batches * batchSize)
+        }
+    }
+}

@@ -22,6 +22,10 @@ public final class BundleReader: @unchecked Sendable {
     private let file: OpenFile
     /// Where the body starts (after the header line) and ends (before the trailer).
     private let bodyRange: Range<UInt64>
+    /// Where ``nextLines(maxCount:)`` reads on, and the bytes read but not yet returned.
+    private var nextOffset: UInt64
+    private var buffer: [UInt8] = []
+    private var bufferStart = 0
 
     /// Verifies the bundle at `path`.
     ///
@@ -73,34 +77,42 @@ public final class BundleReader: @unchecked Sendable {
         }
         self.header = header
         self.bodyRange = headerEnd..<trailerStart
+        self.nextOffset = headerEnd
     }
 
     /// Calls `body` with each body line, in order, without its newline.
     ///
     /// Holds at most one chunk of the file (and one line) in memory.
     public func forEachLine(_ body: (ArraySlice<UInt8>) throws -> Void) throws {
-        var offset = bodyRange.lowerBound
-        var pending: [UInt8] = []
-        while offset < bodyRange.upperBound {
-            let count = Int(min(UInt64(Self.chunkSize), bodyRange.upperBound - offset))
-            let chunk = try Self.read(file, offset..<(offset + UInt64(count)))
-            offset += UInt64(count)
-            var start = chunk.startIndex
-            while let newline = chunk[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                if pending.isEmpty {
-                    try body(chunk[start..<newline])
-                } else {
-                    pending += chunk[start..<newline]
-                    try body(pending[...])
-                    pending.removeAll(keepingCapacity: true)
-                }
-                start = newline + 1
+        while true {
+            let lines = try nextLines(maxCount: 1024)
+            guard !lines.isEmpty else { return }
+            for line in lines { try body(line[...]) }
+        }
+    }
+
+    /// The next body lines, at most `maxCount`, without their newlines; empty at the
+    /// end. Reading goes on from where the previous call stopped, a chunk of the file
+    /// at a time, so a bundle of any size is read in constant memory.
+    public func nextLines(maxCount: Int) throws -> [[UInt8]] {
+        var lines: [[UInt8]] = []
+        while lines.count < maxCount {
+            if let newline = buffer[bufferStart...].firstIndex(of: UInt8(ascii: "\n")) {
+                lines.append(Array(buffer[bufferStart..<newline]))
+                bufferStart = newline + 1
+                continue
             }
-            pending += chunk[start...]
-            guard pending.count <= Self.maximumLineLength else {
+            guard nextOffset < bodyRange.upperBound else { break }
+            let count = Int(min(UInt64(Self.chunkSize), bodyRange.upperBound - nextOffset))
+            let chunk = try Self.read(file, nextOffset..<(nextOffset + UInt64(count)))
+            nextOffset += UInt64(count)
+            buffer = Array(buffer[bufferStart...]) + chunk
+            bufferStart = 0
+            guard buffer.count <= Self.maximumLineLength + Self.chunkSize else {
                 throw SyncError(.malformed, "a bundle line is longer than \(Self.maximumLineLength) bytes", path: path)
             }
         }
+        return lines
     }
 
     private static func size(of file: OpenFile) throws -> UInt64 {

@@ -32,21 +32,60 @@ public struct HubSync: Sendable {
     /// Verifies the push bundle at `path` from whichever of the enrolled `sites` wrote
     /// it, and judges it; see ``importPush(from:site:)``.
     ///
+    /// The bundle is verified whole first, then read and judged a part at a time (about
+    /// ``importChunkEvents`` events, whole batches), each part committed with its
+    /// verdicts: a bundle of any size imports in bounded memory, and an import cut short
+    /// resumes where it stopped (the parts already judged come back as duplicates).
+    ///
     /// - Returns: The site that pushed, and one verdict per batch.
     public func importPush(
         from path: String,
         trusting sites: [PublicIdentity]
     ) async throws -> (site: PublicIdentity, verdicts: [BatchVerdict]) {
-        let (header, lines) = try await BundleFile.read(
-            path,
-            kind: .push,
-            trusting: sites,
-            target: store.identity.storeId
-        )
+        let target = store.identity.storeId
+        let reader = try await IOThreadPool.shared.run {
+            try BundleReader(path: path, trustedSource: { id in sites.first { $0.storeId == id } }, target: target)
+        }
+        let header = reader.header
+        guard header.kind == .push else {
+            throw SyncError(
+                .wrongKind,
+                "this is a \(header.kind.rawValue) bundle, where a push was expected",
+                path: path
+            )
+        }
         guard let site = sites.first(where: { $0.storeId == header.sourceStoreId }) else {
             throw SyncError(.unknownSource, "the bundle's source is not enrolled here", path: path)
         }
-        let pushed = try Self.batches(of: lines, from: site, path: path)
+        var verdicts: [BatchVerdict] = []
+        var pending = PushedBatches(site: site, path: path)
+        while true {
+            let lines = try await IOThreadPool.shared.run {
+                try reader.nextLines(maxCount: Self.importChunkEvents).map {
+                    try BundleLine.decode($0[...], path: path)
+                }
+            }
+            let isLast = lines.isEmpty
+            try pending.add(lines)
+            let complete = try pending.takeComplete(atEnd: isLast)
+            if !complete.isEmpty || isLast {
+                verdicts += try await judge(complete, from: site, header: header, reportingContact: isLast, path: path)
+            }
+            if isLast { return (site, verdicts) }
+        }
+    }
+
+    /// Events (lines) read and judged at a time by an import.
+    public static let importChunkEvents = 20_000
+
+    /// Judges `batches` of a push in one decided commit.
+    private func judge(
+        _ batches: [(BundleLine.PushedBatch, [SequencedEvent])],
+        from site: PublicIdentity,
+        header: BundleHeader,
+        reportingContact: Bool,
+        path: String
+    ) async throws -> [BatchVerdict] {
         let acknowledged = header.prerequisites["acknowledgedThrough"] ?? 0
         let answers = Mutex<[BatchVerdict]>([])
         _ = try await store.commitDecided { view in
@@ -62,13 +101,14 @@ public struct HubSync: Sendable {
                 )
             }
             var judge = PushJudge(view: view, site: site, state: state)
-            for (batch, events) in pushed {
+            for (batch, events) in batches {
                 try judge.judge(batch, events)
             }
             answers.withLock { $0 = judge.answers }
-            return try judge.batches(reporting: Self.contact(from: header, site: site.storeId, known: state.contact))
+            let contact = reportingContact ? Self.contact(from: header, site: site.storeId, known: state.contact) : nil
+            return try judge.batches(reporting: contact)
         }
-        return (site, answers.withLock { $0 })
+        return answers.withLock { $0 }
     }
 
     /// What the push says of the site's state, if it changed since the last one.
@@ -98,47 +138,6 @@ public struct HubSync: Sendable {
             to: path,
             maximumEvents: maximumEvents
         )
-    }
-
-    /// The batches of a push, checked: each complete, in increasing site order, and
-    /// made only of the site's own events.
-    private static func batches(
-        of lines: [BundleLine],
-        from site: PublicIdentity,
-        path: String
-    ) throws -> [(BundleLine.PushedBatch, [SequencedEvent])] {
-        var batches: [(BundleLine.PushedBatch, [SequencedEvent])] = []
-        for line in lines {
-            switch line {
-            case .batch(let batch):
-                if let previous = batches.last {
-                    guard previous.1.count == previous.0.count, batch.originFirst > previous.0.originFirst else {
-                        throw SyncError(.malformed, "the push's batches are incomplete or out of order", path: path)
-                    }
-                }
-                batches.append((batch, []))
-            case .event(let event, _, _):
-                guard event.origin == nil else {
-                    throw SyncError(
-                        .malformed,
-                        "\(site.name) pushed an event of another store (\(event.origin!.storeId)); a site pushes only its own",
-                        path: path
-                    )
-                }
-                guard let open = batches.indices.last,
-                    event.position.rawValue == batches[open].0.originFirst.rawValue + UInt64(batches[open].1.count)
-                else {
-                    throw SyncError(.malformed, "an event of the push is outside its batch", path: path)
-                }
-                batches[open].1.append(event)
-            case .verdict, .storedLine:
-                throw SyncError(.malformed, "a push carries no verdicts", path: path)
-            }
-        }
-        guard batches.allSatisfy({ $0.1.count == $0.0.count && $0.0.count > 0 }) else {
-            throw SyncError(.malformed, "a batch of the push is missing events", path: path)
-        }
-        return batches
     }
 
     /// Writes the pull bundle for `site`: the hub's events after `cursor` that did not
