@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 source Scripts/lib/setup.sh
 require_swift Scripts/bench.sh
 # The SQLite baseline links the system's libsqlite3.
-ensure_sqlite Scripts/bench.sh
+ensure_system_libraries Scripts/bench.sh
 
 build=(swift build -c release --product opossum-bench)
 if [ -n "${OPOSSUM_BENCH_SCRATCH:-}" ]; then build+=(--scratch-path "$OPOSSUM_BENCH_SCRATCH"); fi

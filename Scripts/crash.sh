@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source Scripts/lib/setup.sh
 require_swift Scripts/crash.sh
-ensure_sqlite Scripts/crash.sh
+ensure_system_libraries Scripts/crash.sh
 rounds="${1:-1000}"
 swift build --build-tests
 OPOSSUM_CRASH_ROUNDS="$rounds" exec swift test --skip-build --filter CrashTests

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 source Scripts/lib/setup.sh
 require_swift Scripts/demo.sh
+ensure_system_libraries Scripts/demo.sh
 
 swift build --product opossum >/dev/null
 opossum="$(swift build --show-bin-path)/opossum"

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 source Scripts/lib/setup.sh
 require_swift Scripts/test.sh
 # The benchmark, whose --smoke run is one of the tests, links the system's SQLite.
-ensure_sqlite Scripts/test.sh
+ensure_system_libraries Scripts/test.sh
 
 # The executables the tests run (the `opossum` CLI and the crash writer) are built
 # together with the tests, then the tests run without rebuilding.

@@ -8,12 +8,18 @@ require_swift() {
     fi
 }
 
-# Installs SQLite's development files (for the benchmark's baseline) when missing.
-ensure_sqlite() {
-    if pkg-config --exists sqlite3 2>/dev/null; then return; fi
-    echo "$1: installing libsqlite3-dev and pkg-config for the benchmark's SQLite baseline" >&2
+# Installs Debian packages ($2...) with apt-get, as root or through sudo.
+apt_install() {
     local sudo=()
     if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
     "${sudo[@]}" apt-get update -qq
-    "${sudo[@]}" apt-get install -y -qq libsqlite3-dev pkg-config
+    "${sudo[@]}" apt-get install -y -qq "${@:2}"
+}
+
+# Installs the development files the package links when missing: SQLite (the
+# benchmark's baseline) and zlib (compressed sync bundles), and pkg-config.
+ensure_system_libraries() {
+    if pkg-config --exists sqlite3 zlib 2>/dev/null; then return; fi
+    echo "$1: installing libsqlite3-dev, zlib1g-dev and pkg-config" >&2
+    apt_install "$1" libsqlite3-dev zlib1g-dev pkg-config
 }

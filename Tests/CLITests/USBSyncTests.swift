@@ -61,8 +61,9 @@ struct USBSyncTests {
             }
             var verdicts: [String] = []
             for (laptop, name) in zip(laptops, ["laptop-a", "laptop-b"]) {
+                // The second trip compresses its bundles: readers recognise them.
                 let push = directory.appending("\(name).push2.bundle")
-                try await Self.run(["export", "--store", laptop, "--to", push])
+                try await Self.run(["export", "--store", laptop, "--to", push, "--compress"])
                 verdicts += try await Self.run(["import", "--store", hub, push])
             }
             #expect(verdicts.count == 2)
@@ -73,7 +74,7 @@ struct USBSyncTests {
             )
             // Back at laptop b: the rejection arrives, with its reason.
             let pull = directory.appending("laptop-b.pull2.bundle")
-            try await Self.run(["hub", "export", "--store", hub, "--site", "laptop-b", "--to", pull])
+            try await Self.run(["hub", "export", "--store", hub, "--site", "laptop-b", "--to", pull, "--compress"])
             let imported = try await Self.run(["import", "--store", laptops[1], pull])
             #expect(imported.count == 2 && imported[1].contains(#""outcome": "rejected""#), "\(imported)")
             let rejections = try await Self.run(["rejections", "--store", laptops[1]])

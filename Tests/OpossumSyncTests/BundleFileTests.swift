@@ -184,3 +184,51 @@ extension BundleHeader {
         return copy
     }
 }
+
+/// Compressed bundles: gzip around the same bundle, recognised by its magic bytes.
+@Suite("compressed bundles")
+struct CompressedBundleTests {
+    @Test func aCompressedBundleReadsBackLikeAPlainOneAndIsSmaller() async throws {
+        try await BundleFileTests.withSetup(lineCount: 5_000) { setup in
+            let plain = setup.directory + "/plain.bundle"
+            let packed = setup.directory + "/packed.bundle"
+            try setup.write(to: plain)
+            let writer = try BundleWriter(path: packed, header: setup.header(), signer: setup.site, compressed: true)
+            for line in setup.lines { try writer.writeLine(Array(line.utf8)) }
+            try writer.finish()
+            let plainSize = try FileManager.default.attributesOfItem(atPath: plain)[.size] as! Int
+            let packedSize = try FileManager.default.attributesOfItem(atPath: packed)[.size] as! Int
+            #expect(packedSize * 3 < plainSize)
+            let reader = try setup.open(packed)
+            #expect(reader.wasCompressed)
+            #expect(try setup.readLines(reader) == setup.lines)
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: setup.directory)
+            #expect(!leftovers.contains { $0.hasSuffix(".partial") || $0.hasSuffix(".gz") })
+        }
+    }
+
+    @Test func aCompressedBundleCutShortOrDamagedIsRefused() async throws {
+        try await BundleFileTests.withSetup(lineCount: 2_000) { setup in
+            let writer = try BundleWriter(
+                path: setup.bundlePath,
+                header: setup.header(),
+                signer: setup.site,
+                compressed: true
+            )
+            for line in setup.lines { try writer.writeLine(Array(line.utf8)) }
+            try writer.finish()
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: setup.bundlePath))
+            let broken = setup.directory + "/broken.bundle"
+            for length in stride(from: 2, to: bytes.count, by: max(1, bytes.count / 40)) {
+                try bytes.prefix(length).write(to: URL(fileURLWithPath: broken))
+                #expect(BundleFileTests.refusal { _ = try setup.open(broken) } != nil, "cut at \(length)")
+            }
+            for offset in stride(from: 10, to: bytes.count - 8, by: max(1, bytes.count / 40)) {
+                var copy = bytes
+                copy[offset] ^= 0x55
+                try copy.write(to: URL(fileURLWithPath: broken))
+                #expect(BundleFileTests.refusal { _ = try setup.open(broken) } != nil, "flipped byte \(offset)")
+            }
+        }
+    }
+}

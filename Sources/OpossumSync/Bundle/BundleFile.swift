@@ -22,10 +22,11 @@ enum BundleFile {
         _ lines: [BundleLine],
         header: BundleHeader,
         to path: String,
-        signer: SigningIdentity
+        signer: SigningIdentity,
+        compressed: Bool = false
     ) async throws -> BundleSummary {
         try await IOThreadPool.shared.run {
-            let writer = try BundleWriter(path: path, header: header, signer: signer)
+            let writer = try BundleWriter(path: path, header: header, signer: signer, compressed: compressed)
             for line in lines {
                 try writer.writeLine(try line.encoded())
             }

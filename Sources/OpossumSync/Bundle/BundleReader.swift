@@ -19,7 +19,11 @@ public final class BundleReader: @unchecked Sendable {
     public let header: BundleHeader
     /// The bundle file.
     public let path: String
+    /// Whether the file was gzip-compressed; it is read from a decompressed copy then.
+    public let wasCompressed: Bool
     private let file: OpenFile
+    /// The decompressed copy of a compressed bundle, removed with the reader.
+    private let unpacked: String?
     /// Where the body starts (after the header line) and ends (before the trailer).
     private let bodyRange: Range<UInt64>
     /// Where ``nextLines(maxCount:)`` reads on, and the bytes read but not yet returned.
@@ -41,8 +45,23 @@ public final class BundleReader: @unchecked Sendable {
     ) throws {
         self.path = path
         do {
-            file = try OpenFile.reading(path)
-        } catch {
+            wasCompressed = try Gzip.isCompressed(path)
+            if wasCompressed {
+                let copy = FileManager.default.temporaryDirectory
+                    .appendingPathComponent("opossum-bundle-\(UUID().uuidString).unpacked").path
+                unpacked = copy
+                do {
+                    try Gzip.decompress(path, to: copy)
+                } catch {
+                    try? SystemCall.removeFile(copy)
+                    throw error
+                }
+                file = try OpenFile.reading(copy)
+            } else {
+                unpacked = nil
+                file = try OpenFile.reading(path)
+            }
+        } catch let error as EventStoreError {
             throw SyncError(.io, "cannot open the bundle: \(error.message)", path: path)
         }
         let size = try Self.size(of: file)
@@ -78,6 +97,10 @@ public final class BundleReader: @unchecked Sendable {
         self.header = header
         self.bodyRange = headerEnd..<trailerStart
         self.nextOffset = headerEnd
+    }
+
+    deinit {
+        if let unpacked { try? SystemCall.removeFile(unpacked) }
     }
 
     /// Calls `body` with each body line, in order, without its newline.

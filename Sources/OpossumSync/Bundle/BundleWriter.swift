@@ -22,10 +22,15 @@ public final class BundleWriter: @unchecked Sendable {
     private var lines: UInt64 = 0
     private var isFinished = false
 
-    /// Starts a bundle at `path` with `header`, to be signed by `signer`.
-    public init(path: String, header: BundleHeader, signer: SigningIdentity) throws {
+    /// Whether the finished bundle is gzip-compressed (see `Gzip`).
+    public let isCompressed: Bool
+
+    /// Starts a bundle at `path` with `header`, to be signed by `signer`, and
+    /// compressed with gzip when `compressed`.
+    public init(path: String, header: BundleHeader, signer: SigningIdentity, compressed: Bool = false) throws {
         self.path = path
         self.signer = signer
+        self.isCompressed = compressed
         self.temporaryPath =
             path + ".\(ProcessInfo.processInfo.processIdentifier).\(UUID().uuidString.prefix(8)).partial"
         do {
@@ -38,7 +43,10 @@ public final class BundleWriter: @unchecked Sendable {
     }
 
     deinit {
-        if !isFinished { try? SystemCall.removeFile(temporaryPath) }
+        if !isFinished {
+            try? SystemCall.removeFile(temporaryPath)
+            try? SystemCall.removeFile(temporaryPath + ".gz")
+        }
     }
 
     /// Adds one body line: a JSON value without newlines.
@@ -64,18 +72,27 @@ public final class BundleWriter: @unchecked Sendable {
         )
         buffer += try trailer.encodedLine()
         buffer.append(UInt8(ascii: "\n"))
+        var size = offset
         do {
             // The trailer is the one part not covered by the digest.
             try flushBuffer(hashing: false)
+            size = offset
             try file.sync()
+            var finished = temporaryPath
+            if isCompressed {
+                finished = temporaryPath + ".gz"
+                defer { try? SystemCall.removeFile(temporaryPath) }
+                try Gzip.compress(temporaryPath, to: finished)
+                size = try OpenFile.reading(finished).size()
+            }
             let directory = (path as NSString).deletingLastPathComponent
-            try SystemCall.rename(temporaryPath, to: path)
+            try SystemCall.rename(finished, to: path)
             isFinished = true
             try SystemCall.fsyncDirectory(directory.isEmpty ? "." : directory)
         } catch let error as EventStoreError {
             throw SyncError(.io, "cannot finish the bundle: \(error.message)", path: path)
         }
-        return offset
+        return size
     }
 
     private func append(_ line: [UInt8]) throws {

@@ -128,7 +128,8 @@ public struct HubSync: Sendable {
     public func exportPull(
         for site: PublicIdentity,
         to path: String,
-        maximumEvents: Int = 10_000
+        maximumEvents: Int = 10_000,
+        compressed: Bool = false
     ) async throws -> BundleSummary {
         let contact = try await HubSiteState.load(site.storeId, from: store).contact
         return try await exportPull(
@@ -136,19 +137,22 @@ public struct HubSync: Sendable {
             after: contact?.hubCursor ?? 0,
             verdictsAfter: contact?.verdictsSeen ?? 0,
             to: path,
-            maximumEvents: maximumEvents
+            maximumEvents: maximumEvents,
+            compressed: compressed
         )
     }
 
     /// Writes the pull bundle for `site`: the hub's events after `cursor` that did not
     /// come from the site, in hub order (at most about `maximumEvents`, whole
-    /// batches), and the site's verdicts numbered after `verdictsAfter`.
+    /// batches), and the site's verdicts numbered after `verdictsAfter`; gzip-compressed
+    /// with `compressed`.
     public func exportPull(
         for site: PublicIdentity,
         after cursor: UInt64,
         verdictsAfter: UInt64,
         to path: String,
-        maximumEvents: Int = 10_000
+        maximumEvents: Int = 10_000,
+        compressed: Bool = false
     ) async throws -> BundleSummary {
         let head = try await store.status().head.rawValue
         var lines: [BundleLine] = []
@@ -197,6 +201,6 @@ public struct HubSync: Sendable {
             batchCount: UInt64(batchCount),
             eventCount: UInt64(eventCount)
         )
-        return try await BundleFile.write(lines, header: header, to: path, signer: signer)
+        return try await BundleFile.write(lines, header: header, to: path, signer: signer, compressed: compressed)
     }
 }

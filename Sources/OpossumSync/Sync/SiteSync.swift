@@ -43,8 +43,14 @@ public struct SiteSync: Sendable {
     /// hub how far this site has pulled, which is what a pull bundle on a USB stick
     /// needs.
     ///
+    /// With `compressed`, the file is gzip-compressed (readers recognise it).
+    ///
     /// - Returns: What the bundle holds (``BundleHeader/eventCount`` 0 when nothing was left to push).
-    public func exportPush(to path: String, maximumEvents: Int = 10_000) async throws -> BundleSummary {
+    public func exportPush(
+        to path: String,
+        maximumEvents: Int = 10_000,
+        compressed: Bool = false
+    ) async throws -> BundleSummary {
         let state = try await SiteState.load(from: store)
         let acknowledged = state.acknowledgedThrough
         var batches: [(BundleLine.PushedBatch, [StoredEvent])] = []
@@ -93,7 +99,7 @@ public struct SiteSync: Sendable {
                 lines.append(.storedLine(event.line ?? []))
             }
         }
-        return try await BundleFile.write(lines, header: header, to: path, signer: signer)
+        return try await BundleFile.write(lines, header: header, to: path, signer: signer, compressed: compressed)
     }
 
     /// The condition of an own batch in hub terms: what the site had pulled, knew of
