@@ -94,9 +94,14 @@ let package = Package(
             path: "Tests/ProjectionWorker",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "OpossumTestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "OpossumTests",
-            dependencies: ["Opossum", "FieldService", "opossum-example-worker"],
+            dependencies: ["Opossum", "FieldService", "opossum-example-worker", "OpossumTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -106,7 +111,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["Opossum"],
+            dependencies: ["Opossum", "OpossumTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

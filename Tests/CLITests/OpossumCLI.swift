@@ -1,9 +1,6 @@
 import Foundation
+import OpossumTestSupport
 import Testing
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// What one run of the `opossum` binary did.
 struct CommandResult: Sendable, CustomStringConvertible {
@@ -35,33 +32,29 @@ struct RunningCommand: Sendable {
     static let timeout: Duration = .seconds(60)
 
     fileprivate let arguments: [String]
-    fileprivate let processIdentifier: Int32
-    fileprivate let exitCodes: AsyncStream<Int32>
+    fileprivate let child: ChildProcess
+    fileprivate let stdinFile: URL?
     fileprivate let stdoutFile: URL
     fileprivate let stderrFile: URL
 
     /// Sends SIGKILL: the process stops at once, wherever it is.
     func kill() {
-        _ = Glibc.kill(processIdentifier, SIGKILL)
+        child.kill()
     }
 
     /// Waits for the process to end and returns what it did.
     func result() async throws -> CommandResult {
-        let processIdentifier = processIdentifier
-        let watchdog = Task {
-            try await Task.sleep(for: Self.timeout)
-            Glibc.kill(processIdentifier, SIGKILL)
+        let arguments = arguments
+        let ending = try await child.wait(timeout: Self.timeout) {
             Issue.record("opossum \(arguments.joined(separator: " ")) did not finish in \(Self.timeout); killed it")
         }
-        var exitCode: Int32 = -1
-        for await code in exitCodes { exitCode = code }
-        watchdog.cancel()
         defer {
+            if let stdinFile { try? FileManager.default.removeItem(at: stdinFile) }
             try? FileManager.default.removeItem(at: stdoutFile)
             try? FileManager.default.removeItem(at: stderrFile)
         }
         return CommandResult(
-            exitCode: exitCode,
+            exitCode: ending.exitCode,
             stdout: String(decoding: try Data(contentsOf: stdoutFile), as: UTF8.self),
             stderr: String(decoding: try Data(contentsOf: stderrFile), as: UTF8.self)
         )
@@ -106,37 +99,27 @@ enum OpossumCLI {
         let name = "opossum-cli-\(UUID().uuidString)"
         let stdoutFile = scratch.appendingPathComponent("\(name).out")
         let stderrFile = scratch.appendingPathComponent("\(name).err")
-        let stdinFile = scratch.appendingPathComponent("\(name).in")
-        // Files rather than pipes: a child that writes a lot can never block on a full pipe.
-        try Data().write(to: stdoutFile)
-        try Data().write(to: stderrFile)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        var stdinFile: URL?
+        if let stdin {
+            let file = scratch.appendingPathComponent("\(name).in")
+            try stdin.write(to: file)
+            stdinFile = file
+        }
         var childEnvironment = ProcessInfo.processInfo.environment
         childEnvironment["OPOSSUM_STORE"] = nil
         childEnvironment.merge(environment) { _, new in new }
-        process.environment = childEnvironment
-        process.standardOutput = try FileHandle(forWritingTo: stdoutFile)
-        process.standardError = try FileHandle(forWritingTo: stderrFile)
-        if let stdin {
-            try stdin.write(to: stdinFile)
-            process.standardInput = try FileHandle(forReadingFrom: stdinFile)
-        } else {
-            process.standardInput = FileHandle.nullDevice
-        }
-        let (exitCodes, continuation) = AsyncStream.makeStream(of: Int32.self, bufferingPolicy: .unbounded)
-        process.terminationHandler = { process in
-            let signalled = process.terminationReason == .uncaughtSignal
-            continuation.yield(signalled ? 128 + process.terminationStatus : process.terminationStatus)
-            continuation.finish()
-            try? FileManager.default.removeItem(at: stdinFile)
-        }
-        try process.run()
+        let child = try ChildProcess.spawn(
+            executable.path,
+            arguments,
+            stdin: stdinFile?.path,
+            stdout: stdoutFile.path,
+            stderr: stderrFile.path,
+            environment: childEnvironment
+        )
         return RunningCommand(
             arguments: arguments,
-            processIdentifier: process.processIdentifier,
-            exitCodes: exitCodes,
+            child: child,
+            stdinFile: stdinFile,
             stdoutFile: stdoutFile,
             stderrFile: stderrFile
         )

@@ -1,5 +1,6 @@
 import Foundation
 import Opossum
+import OpossumTestSupport
 import Testing
 
 @testable import opossum_example_worker
@@ -50,26 +51,11 @@ enum ExampleWorkerProcess {
             .appendingPathComponent("opossum-example-worker-\(UUID().uuidString).out")
         try Data().write(to: output)
         defer { try? FileManager.default.removeItem(at: output) }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        // A file, not a pipe: a worker can never block on a full pipe.
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        let exits = AsyncStream.makeStream(of: Int32.self)
-        process.terminationHandler = { process in
-            exits.continuation.yield(process.terminationStatus)
-            exits.continuation.finish()
-        }
-        try process.run()
-        let processIdentifier = process.processIdentifier
-        let watchdog = Task {
-            try await Task.sleep(for: timeout)
-            kill(processIdentifier, SIGKILL)
+        let worker = try ChildProcess.spawn(executable.path, arguments, stdout: output.path)
+        let ending = try await worker.wait(timeout: timeout) {
             Issue.record("worker \(arguments.joined(separator: " ")) did not finish in \(timeout); killed it")
         }
-        var status: Int32 = -1
-        for await code in exits.stream { status = code }
-        watchdog.cancel()
+        let status = ending.exitCode
         let text = String(decoding: try Data(contentsOf: output), as: UTF8.self)
         #expect(status == 0, "worker \(arguments.joined(separator: " ")) exited with \(status): \(text)")
         return try text.split(separator: "\n").map { line in

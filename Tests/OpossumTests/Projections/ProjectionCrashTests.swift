@@ -1,5 +1,6 @@
 import Foundation
 import Opossum
+import OpossumTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -22,11 +23,15 @@ struct ProjectionCrashTests {
 
     /// Starts the worker on `store` in `mode`, its standard output going to `output`.
     static func spawnWorker(_ store: String, _ mode: String, version: Int, output: String) throws -> ChildProcess {
-        try ChildProcess.spawn(workerPath, [store, mode, String(version)], output: output)
+        try ChildProcess.spawn(workerPath, [store, mode, String(version)], stdout: output)
     }
 
     /// Runs the worker to completion and returns how it ended and what it printed.
-    static func runWorker(_ store: String, _ mode: String, version: Int) async throws -> (ChildProcess.Ending, String) {
+    static func runWorker(
+        _ store: String,
+        _ mode: String,
+        version: Int
+    ) async throws -> (ChildProcess.Ending, String) {
         let output = store + "/../worker-output.txt"
         let ending = try await spawnWorker(store, mode, version: version, output: output).wait()
         return (ending, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
