@@ -100,6 +100,18 @@ struct BenchReport: Sendable {
               the condition and the write, not the disk. Each is conditional on its course tag
               having no event after the position the previous append returned; the
               unconditional rate is the same events without a condition.
+            - **Projection rebuild**: a new `ProjectionRunner` registers a projection counting
+              the events of each course tag, on the big store opened durable; the time runs
+              from `register` until its checkpoint reaches the head (it rebuilds in memory and
+              saves its snapshot, flushed, at the end). No SQLite baseline: the target is absolute.
+            - **Bundles**: a laptop store (no flushes) holds the big store's number of events in
+              decisions of \(BundleRoundTrips.batchSize) events, each under a condition on its own
+              tag; the time runs from the first push export to the last pull import: push
+              bundles of \(Quantity.grouped(BundleRoundTrips.bundleSize)) events written (flushed),
+              verified and judged at a durable hub, and the verdicts pulled back before the
+              next export.
+
+            \(BenchMisses.markdown)
 
             ## Runs
 
