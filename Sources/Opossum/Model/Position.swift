@@ -1,8 +1,10 @@
 /// The place of an event in one store's log.
 ///
 /// Positions start at 1, increase strictly, and are dense within a single store:
-/// the *n*-th event ever committed has position *n*. They are local to a store —
-/// the same event copied to another store gets that store's next position.
+/// the *n*-th event ever committed has position *n*. Reads may still skip some:
+/// Opossum's own sync records and decisions the hub rejected have positions but are
+/// not shown. Positions are local to a store — the same event copied to another store
+/// gets that store's next position.
 public struct Position: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The position as an unsigned integer.
     public var rawValue: UInt64
