@@ -24,24 +24,17 @@ struct ExportCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: ArgumentHelp("Where to write the bundle.", valueName: "file"))
-    var to: String
-
-    @Option(help: ArgumentHelp("The most events in one bundle (whole batches).", valueName: "count"))
-    var maxEvents = 100_000
-
-    @Flag(help: "Compress the bundle with gzip (a third to a fifth of the size; `gunzip` gives the plain file back).")
-    var compress = false
-
-    func validate() throws {
-        guard maxEvents > 0 else { throw ValidationError("--max-events must be 1 or more") }
-    }
+    @OptionGroup var bundleOptions: BundleOptions
 
     func run() async throws {
         let summary = try await storeOptions.withStore { store in
             let enrolment = try await SyncPeers.hub(of: store)
             return try await SiteSync(store: store, hub: enrolment.hub)
-                .exportPush(to: to, maximumEvents: maxEvents, compressed: compress)
+                .exportPush(
+                    to: bundleOptions.to,
+                    maximumEvents: bundleOptions.maxEvents,
+                    compressed: bundleOptions.compress
+                )
         }
         let output = StandardOutput()
         try output.writeLine(Self.line(summary))

@@ -25,24 +25,18 @@ struct HubExportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The site: its store id or unique name.", valueName: "site"))
     var site: String
 
-    @Option(help: ArgumentHelp("Where to write the bundle.", valueName: "file"))
-    var to: String
-
-    @Option(help: ArgumentHelp("The most events in one bundle (whole batches).", valueName: "count"))
-    var maxEvents = 100_000
-
-    @Flag(help: "Compress the bundle with gzip (a third to a fifth of the size; `gunzip` gives the plain file back).")
-    var compress = false
-
-    func validate() throws {
-        guard maxEvents > 0 else { throw ValidationError("--max-events must be 1 or more") }
-    }
+    @OptionGroup var bundleOptions: BundleOptions
 
     func run() async throws {
         let summary = try await storeOptions.withStore { hub in
             let site = try await SiteRegistry.load(from: hub).site(matching: site)
             return try await HubSync(store: hub)
-                .exportPull(for: site.identity, to: to, maximumEvents: maxEvents, compressed: compress)
+                .exportPull(
+                    for: site.identity,
+                    to: bundleOptions.to,
+                    maximumEvents: bundleOptions.maxEvents,
+                    compressed: bundleOptions.compress
+                )
         }
         let output = StandardOutput()
         try output.writeLine(ExportCommand.line(summary))

@@ -79,10 +79,8 @@ final class LineLoader: @unchecked Sendable {
             }
             let segment = table.segments[positions[runStart].1.segment]
             let file = try engine.files.file(firstPosition: segment.firstPosition)
-            if high - low <= Self.maximumMappedRunBytes {
-                // Scattered lines: straight from the page cache through the mapping.
-                let mapping = try engine.files.mapping(firstPosition: segment.firstPosition, covering: segment.end)
-                let run = mapping.bytes(Int(low)..<Int(high))
+            // Decodes the run's lines from `run`, the file's bytes from `low` on.
+            func decodeRun(_ run: UnsafeRawBufferPointer) throws {
                 try decode(
                     positions[runStart..<runEnd],
                     in: run,
@@ -92,6 +90,11 @@ final class LineLoader: @unchecked Sendable {
                     make,
                     into: &events
                 )
+            }
+            if high - low <= Self.maximumMappedRunBytes {
+                // Scattered lines: straight from the page cache through the mapping.
+                let mapping = try engine.files.mapping(firstPosition: segment.firstPosition, covering: segment.end)
+                try decodeRun(mapping.bytes(Int(low)..<Int(high)))
             } else {
                 // Long runs: one read into a reused buffer, which keeps a full scan's
                 // memory bounded (mapped pages would count as the process's own).
@@ -110,17 +113,7 @@ final class LineLoader: @unchecked Sendable {
                         offset: low
                     )
                 }
-                try buffer.withUnsafeBytes { run in
-                    try decode(
-                        positions[runStart..<runEnd],
-                        in: run,
-                        at: low,
-                        file: file,
-                        payload: payload,
-                        make,
-                        into: &events
-                    )
-                }
+                try buffer.withUnsafeBytes { try decodeRun(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
             }
             runStart = runEnd
         }
