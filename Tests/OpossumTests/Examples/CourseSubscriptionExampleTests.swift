@@ -116,4 +116,23 @@ struct CourseSubscriptionExampleTests {
             #expect(try await store.readAll(.type(EventType.studentEnrolledToCourse)).count == 3)
         }
     }
+
+    @Test("4 processes making the same subscription at once: it is recorded once")
+    func duplicateSubscriptionRecordedOnceAcrossProcesses() async throws {
+        try await withStoreAndDirectory { store, directory in
+            try await CourseSubscriptions.createCourse("c1", capacity: 10, in: store)
+            try await CourseSubscriptions.registerStudents(["s1"], in: store)
+            let results = try await ExampleWorkerProcess.race(
+                Array(repeating: ["subscribe", "s1", "c1"], count: 4),
+                attempts: 2,
+                on: directory.storePath
+            )
+            #expect(results.with(.ok).count == 1)
+            #expect(
+                results.with(.refused).map(\.message)
+                    == Array(repeating: "student s1 already takes course c1", count: 7)
+            )
+            #expect(try await store.readAll(.type(EventType.studentEnrolledToCourse)).count == 1)
+        }
+    }
 }
