@@ -331,7 +331,7 @@ struct VerdictStreamTests {
 @Suite("large pushes")
 struct LargePushTests {
     @Test func aPushLargerThanOnePartIsJudgedWholeWithBatchesAcrossParts() async throws {
-        try await SyncFixture.with(sites: ["laptop"]) { fixture, sites in
+        try await SyncFixture.with(sites: ["laptop", "other"]) { fixture, sites in
             let site = sites[0]
             let batchSize = 1_001
             let batches = HubSync.importChunkEvents / batchSize + 5
@@ -348,6 +348,20 @@ struct LargePushTests {
             #expect(verdicts.allSatisfy { $0.verdict.outcome == .accepted && !$0.isDuplicate })
             #expect(verdicts.map(\.verdict.number) == (1...UInt64(batches)).map { $0 })
             #expect(try await fixture.hub.readAll(.all).count == batches * batchSize)
+            // Another site pulls them all, also a part at a time, batches whole.
+            let pullPath = fixture.bundlePath("pull")
+            _ = try await fixture.hubSync.exportPull(
+                for: sites[1].identity,
+                after: 0,
+                verdictsAfter: 0,
+                to: pullPath,
+                maximumEvents: .max
+            )
+            let pulled = try await sites[1].sync.importPull(from: pullPath)
+            #expect(pulled.eventCount == batches * batchSize)
+            let copied = try await sites[1].store.readAll(.all)
+            #expect(copied.map(\.eventId) == (try await fixture.hub.readAll(.all)).map(\.eventId))
+            #expect(try await fixture.pull(sites[1]).broughtNothing)
         }
     }
 }

@@ -120,18 +120,79 @@ public struct SiteSync: Sendable {
     }
 
     /// Verifies the pull bundle at `path` and applies it: the hub's events after this
-    /// site's cursor, appended in the hub's order in one commit with the new cursor,
-    /// and the verdicts on this site's batches — rejected batches become invisible to
-    /// reads, conditions and projections.
+    /// site's cursor, appended in the hub's order with the new cursor in the same
+    /// commit, and the verdicts on this site's batches — rejected batches become
+    /// invisible to reads, conditions and projections.
+    ///
+    /// The bundle is verified whole first, then applied a part at a time (about
+    /// ``HubSync/importChunkEvents`` lines, whole hub batches), each part committed
+    /// with the cursor it reaches: a bundle of any size imports in bounded memory,
+    /// and an import cut short continues where it stopped.
     ///
     /// - Throws: ``SyncError`` when the bundle is refused (nothing is imported then).
     public func importPull(from path: String) async throws -> PullSummary {
-        let (header, lines) = try await BundleFile.read(
-            path,
-            kind: .pull,
-            trusting: [hub],
-            target: store.identity.storeId
-        )
+        let (hub, target) = (self.hub, store.identity.storeId)
+        let reader = try await IOThreadPool.shared.run {
+            try BundleReader(path: path, trustedSource: { $0 == hub.storeId ? hub : nil }, target: target)
+        }
+        guard reader.header.kind == .pull else {
+            throw SyncError(.wrongKind, "this is a push bundle, where a pull bundle was expected", path: path)
+        }
+        var summary = PullSummary(eventCount: 0, verdicts: [], hubCursor: 0, broughtNothing: true)
+        var carried: [BundleLine] = []
+        var isFirst = true
+        while true {
+            let lines = try await IOThreadPool.shared.run {
+                try reader.nextLines(maxCount: HubSync.importChunkEvents).map {
+                    try BundleLine.decode($0[...], path: path)
+                }
+            }
+            let isLast = lines.isEmpty
+            var part = carried + lines
+            carried = Self.takeUnfinishedBatch(from: &part)
+            guard !isLast || carried.isEmpty else {
+                throw SyncError(.malformed, "the bundle ends inside a batch of head office's events", path: path)
+            }
+            let step = try await apply(
+                part,
+                header: reader.header,
+                checkingOrder: isFirst,
+                isLast: isLast,
+                importedBefore: !summary.broughtNothing,
+                path: path
+            )
+            summary.eventCount += step.eventCount
+            summary.verdicts += step.verdicts
+            summary.hubCursor = max(summary.hubCursor, step.hubCursor)
+            summary.broughtNothing = summary.broughtNothing && step.broughtNothing
+            isFirst = false
+            if isLast { return summary }
+        }
+    }
+
+    /// Removes from `lines` the events of a hub batch that the next lines finish, and
+    /// returns them: a decision is never committed in part.
+    private static func takeUnfinishedBatch(from lines: inout [BundleLine]) -> [BundleLine] {
+        guard case .event(let last, let batchFirst, let batchCount)? = lines.last,
+            last.position.rawValue < batchFirst.rawValue + UInt64(batchCount) - 1,
+            let start = lines.lastIndex(where: { line in
+                if case .event(let event, _, _) = line { return event.position == batchFirst }
+                return false
+            })
+        else { return [] }
+        defer { lines.removeSubrange(start...) }
+        return Array(lines[start...])
+    }
+
+    /// Applies one part of a pull bundle in one commit.
+    private func apply(
+        _ lines: [BundleLine],
+        header: BundleHeader,
+        checkingOrder: Bool,
+        isLast: Bool,
+        importedBefore: Bool,
+        path: String
+    ) async throws -> PullSummary {
         let after = header.prerequisites["hubCursorAfter"] ?? 0
         let hub = self.hub
         let outcome = Mutex(PullSummary(eventCount: 0, verdicts: [], hubCursor: 0, broughtNothing: true))
@@ -145,7 +206,7 @@ public struct SiteSync: Sendable {
                 let pulled = try decoder.decode(SyncRecords.Pulled.self, from: latest.data)
                 (cursor, verdictsSeen) = (pulled.hubCursor, pulled.verdictsSeen)
             }
-            guard after <= cursor else {
+            guard !checkingOrder || after <= cursor else {
                 throw SyncError(
                     .outOfOrder,
                     "the bundle continues from head-office position \(after), but this store has only pulled up to "
@@ -157,7 +218,7 @@ public struct SiteSync: Sendable {
             var openBatch: Position?
             var records: [Event] = []
             var newVerdicts: [Verdict] = []
-            var imported = 0
+            var reached = cursor
             for line in lines {
                 switch line {
                 case .event(let event, _, _) where event.position.rawValue <= cursor:
@@ -171,7 +232,7 @@ public struct SiteSync: Sendable {
                     }
                     batches[batches.count - 1].events.append(event.event)
                     batches[batches.count - 1].origins.append(origin)
-                    imported += 1
+                    reached = max(reached, event.position.rawValue)
                 case .verdict(let verdict) where verdict.number > verdictsSeen:
                     records.append(try SyncRecords.event(SyncRecords.verdict, verdict))
                     newVerdicts.append(verdict)
@@ -179,19 +240,21 @@ public struct SiteSync: Sendable {
                     continue
                 }
             }
-            let newCursor = max(cursor, header.lastPosition)
-            let seen = max(verdictsSeen, newVerdicts.map(\.number).max() ?? 0)
+            // The last part takes the cursor as far as the hub scanned for this site.
+            let newCursor = isLast ? max(cursor, header.lastPosition) : reached
+            let imported = batches.reduce(0) { $0 + $1.events.count }
+            let nothing = imported == 0 && newVerdicts.isEmpty && newCursor == cursor
             outcome.withLock {
                 $0 = PullSummary(
                     eventCount: imported,
                     verdicts: newVerdicts,
                     hubCursor: newCursor,
-                    broughtNothing: imported == 0 && newVerdicts.isEmpty && newCursor == cursor
+                    broughtNothing: nothing
                 )
             }
-            if imported == 0 && newVerdicts.isEmpty && newCursor == cursor {
+            if nothing {
                 // Up to date is fine; a bundle from before what this store has is refused.
-                guard after >= cursor else {
+                guard !isLast || importedBefore || after >= cursor else {
                     throw SyncError(
                         .outOfOrder,
                         "this bundle is older than what this store already has: it continues from head-office "
@@ -211,7 +274,7 @@ public struct SiteSync: Sendable {
                         hubStoreId: hub.storeId,
                         firstLocalPosition: view.head.rawValue + 1,
                         hubCursor: newCursor,
-                        verdictsSeen: seen
+                        verdictsSeen: max(verdictsSeen, newVerdicts.map(\.number).max() ?? 0)
                     )
                 )
             )
