@@ -67,13 +67,17 @@ struct SubscriptionTests {
         try await withStoreAndDirectory { store, _ in
             try await store.append(.courseCreated("a"))
             let subscription = store.subscribe(.all)
+            let (received, receivedOne) = AsyncStream.makeStream(of: Void.self)
             let consumer = Task {
                 var count = 0
-                for try await _ in subscription { count += 1 }
+                for try await _ in subscription {
+                    count += 1
+                    receivedOne.yield()
+                }
                 return count
             }
-            // Give the consumer time to take the one event and wait for more.
-            try await Task.sleep(for: .milliseconds(50))
+            // Once the consumer has the one event, it is waiting for more: cancel it then.
+            for await _ in received { break }
             consumer.cancel()
             #expect(try await consumer.value == 1)
         }
