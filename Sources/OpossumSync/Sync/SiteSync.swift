@@ -6,8 +6,9 @@ import Synchronization
 /// pull bundles the hub sends back.
 ///
 /// Both directions work on bundle files, whether they then travel over HTTP or on a
-/// USB stick. Every step is idempotent: exporting again resends what the hub has not
-/// judged yet, and importing a pull twice changes nothing the second time.
+/// USB stick. Every step is safe to repeat: exporting again resends what the hub has
+/// not judged yet (it answers with the same verdicts), and a pull imported twice is
+/// refused the second time as older than what the store has, changing nothing.
 public struct SiteSync: Sendable {
     /// The site's store.
     public let store: FileEventStore
