@@ -106,7 +106,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OpossumSyncTests",
-            dependencies: ["OpossumSync", "Opossum"],
+            dependencies: ["OpossumSync", "Opossum", "OpossumTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -21,21 +21,27 @@ struct ImportCrashTests {
         return String(decoding: try JSONSerialization.data(withJSONObject: object, options: .sortedKeys), as: UTF8.self)
     }
 
+    /// A hub and a laptop enrolled with it, made with the real binary: their paths.
+    static func enrolledLaptop(in directory: TemporaryDirectory) async throws -> (hub: String, laptop: String) {
+        let hub = directory.appending("hub")
+        let laptop = directory.appending("laptop")
+        try await run(["hub", "init", "--store", hub, "--name", "head-office"])
+        try await run(["init", "--store", laptop, "--name", "laptop"])
+        let identity = try await run(["identity", "--store", laptop]).joined()
+        let enrolment = try await run(
+            ["hub", "add-site", "--store", hub, "--identity", "-"],
+            stdin: Data(identity.utf8)
+        )
+        try await run(
+            ["join", "--store", laptop, "--enrolment", "-"],
+            stdin: Data(enrolment.joined(separator: "\n").utf8)
+        )
+        return (hub, laptop)
+    }
+
     @Test func aKilledHubImportConvergesToTheSameVerdicts() async throws {
         try await TemporaryDirectory.with { directory in
-            let hub = directory.appending("hub")
-            let laptop = directory.appending("laptop")
-            try await Self.run(["hub", "init", "--store", hub, "--name", "head-office"])
-            try await Self.run(["init", "--store", laptop, "--name", "laptop"])
-            let identity = try await Self.run(["identity", "--store", laptop]).joined()
-            let enrolment = try await Self.run(
-                ["hub", "add-site", "--store", hub, "--identity", "-"],
-                stdin: Data(identity.utf8)
-            )
-            try await Self.run(
-                ["join", "--store", laptop, "--enrolment", "-"],
-                stdin: Data(enrolment.joined(separator: "\n").utf8)
-            )
+            let (hub, laptop) = try await Self.enrolledLaptop(in: directory)
             // Many decisions, so that a kill can land in the middle of judging them.
             for batch in 0..<40 {
                 let lines = (0..<250).map { #"{"type":"Visit","tags":["batch:\#(batch)","n:\#($0)"]}"# }
@@ -74,19 +80,7 @@ struct ImportCrashTests {
 
     @Test func aKilledSiteImportConvergesToTheSameLog() async throws {
         try await TemporaryDirectory.with { directory in
-            let hub = directory.appending("hub")
-            let laptop = directory.appending("laptop")
-            try await Self.run(["hub", "init", "--store", hub, "--name", "head-office"])
-            try await Self.run(["init", "--store", laptop, "--name", "laptop"])
-            let identity = try await Self.run(["identity", "--store", laptop]).joined()
-            let enrolment = try await Self.run(
-                ["hub", "add-site", "--store", hub, "--identity", "-"],
-                stdin: Data(identity.utf8)
-            )
-            try await Self.run(
-                ["join", "--store", laptop, "--enrolment", "-"],
-                stdin: Data(enrolment.joined(separator: "\n").utf8)
-            )
+            let (hub, laptop) = try await Self.enrolledLaptop(in: directory)
             for batch in 0..<10 {
                 let lines = (0..<1_000).map { #"{"type":"StockCounted","tags":["depot:\#(batch)","n:\#($0)"]}"# }
                 try await Self.run(

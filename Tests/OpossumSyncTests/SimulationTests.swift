@@ -1,5 +1,6 @@
 import Foundation
 import Opossum
+import OpossumTestSupport
 import Testing
 
 @testable import OpossumSync
@@ -16,24 +17,12 @@ struct SimulationTests {
         var verdicts: [[String]]
     }
 
-    /// SplitMix64: small, fast, and the same sequence for the same seed everywhere.
-    struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let parts = ["P-1", "P-2", "P-3"]
     static let workOrders = (1...6).map { "wo-\($0)" }
     static let emails = ["ada@example.com", "grace@example.com"]
 
     /// One random decision of the field-service kind on `store`.
-    static func act(on store: FileEventStore, site: String, random: inout Random) async throws {
+    static func act(on store: FileEventStore, site: String, random: inout SeededRandom) async throws {
         switch Int.random(in: 0..<10, using: &random) {
         case 0..<5:
             // Reserve a part: never below zero.
@@ -78,7 +67,7 @@ struct SimulationTests {
     static func run(seed: UInt64) async throws -> Outcome {
         var outcome = Outcome(hubLog: [], verdicts: [])
         try await SyncFixture.with(sites: ["site-0", "site-1", "site-2"]) { fixture, sites in
-            var random = Random(state: seed)
+            var random = SeededRandom(state: seed)
             try await fixture.hub.append(
                 parts.map { SyncTests.received($0, 1) } + parts.map { SyncTests.received($0, 1) }
             )

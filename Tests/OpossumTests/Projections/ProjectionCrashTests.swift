@@ -73,7 +73,7 @@ struct ProjectionCrashTests {
         try await withTemporaryDirectory { temp in
             let store = try await FileEventStore.create(at: temp.storePath, name: "projection-crash")
             await store.close()
-            var random = ProjectionSeededRandom(state: 2024)
+            var random = SeededRandom(state: 2024)
             for round in 0..<Self.rounds {
                 try await Self.killWorker(
                     temp.storePath,
@@ -140,7 +140,7 @@ struct ProjectionCrashTests {
             }
             await store.close()
             try await Self.expectConverges(temp.storePath, version: 1)
-            var random = ProjectionSeededRandom(state: 7)
+            var random = SeededRandom(state: 7)
             var interruptedRebuilds = 0
             // Each start with the other version rebuilds; a kill mid-way leaves a
             // rebuild generation that the next start continues.

@@ -1,5 +1,6 @@
 import Foundation
 import Opossum
+import OpossumTestSupport
 import Synchronization
 import Testing
 
@@ -67,12 +68,10 @@ struct CourseCatalog: ProjectionDefinition {
 }
 
 /// The suite's repeatable generator: a failing run names the seed that replays it.
-typealias ProjectionSeededRandom = QueryPropertyTests.SeededGenerator
-
 /// A random course log: creations, enrolments (some for unknown courses), deletions
 /// and events of other types, in random batch sizes.
 func randomCourseBatches(count: Int, seed: UInt64) -> [[Event]] {
-    var random = ProjectionSeededRandom(state: seed)
+    var random = SeededRandom(state: seed)
     var batches: [[Event]] = []
     var made = 0
     while made < count {

@@ -1,27 +1,16 @@
 import Foundation
 import Opossum
+import OpossumTestSupport
 import Testing
 
 /// Reads and conditions through the index agree with a plain filter over every
 /// event, for random stores, queries and read options.
 @Suite("Query properties")
 struct QueryPropertyTests {
-    /// A small deterministic generator, so a failure names a seed that reproduces it.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let types = ["A", "B", "C", "D"]
     static let tags = (0..<4).flatMap { key in (0..<3).map { Tag("k\(key)", "v\($0)") } }
 
-    static func randomItem(_ random: inout SeededGenerator) throws -> QueryItem {
+    static func randomItem(_ random: inout SeededRandom) throws -> QueryItem {
         let types = Self.types.filter { _ in Int.random(in: 0..<3, using: &random) == 0 }
         let tags = Self.tags.filter { _ in Int.random(in: 0..<6, using: &random) == 0 }
         if types.isEmpty && tags.isEmpty { return try QueryItem(types: [Self.types.randomElement(using: &random)!]) }
@@ -30,7 +19,7 @@ struct QueryPropertyTests {
 
     @Test("indexed reads match a full filter", arguments: 1...12)
     func indexedReadsMatchFilter(seed: UInt64) async throws {
-        var random = SeededGenerator(state: seed)
+        var random = SeededRandom(state: seed)
         try await withTemporaryDirectory { temp in
             let store = try await FileEventStore.create(at: temp.storePath, name: "site", options: unflushed)
             var all: [Event] = []
