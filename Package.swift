@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .library(name: "Opossum", targets: ["Opossum"]),
         .library(name: "OpossumSync", targets: ["OpossumSync"]),
+        .library(name: "OpossumCurl", targets: ["OpossumCurl"]),
+        .library(name: "OpossumHub", targets: ["OpossumHub"]),
         .library(name: "FieldService", targets: ["FieldService"]),
         .executable(name: "opossum", targets: ["opossum"]),
         .executable(name: "opossum-bench", targets: ["opossum-bench"]),
@@ -20,6 +22,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -34,6 +40,29 @@ let package = Package(
                 "Opossum",
                 "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "OpossumCurl",
+            dependencies: ["OpossumSync", "CCurl"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "OpossumHub",
+            dependencies: [
+                "Opossum",
+                "OpossumSync",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -58,7 +87,10 @@ let package = Package(
             dependencies: [
                 "Opossum",
                 "OpossumSync",
+                "OpossumCurl",
+                "OpossumHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -107,6 +139,29 @@ let package = Package(
         .testTarget(
             name: "OpossumSyncTests",
             dependencies: ["OpossumSync", "Opossum", "OpossumTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OpossumCurlTests",
+            dependencies: [
+                "OpossumCurl",
+                "OpossumSync",
+                "OpossumTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OpossumHubTests",
+            dependencies: [
+                "OpossumHub",
+                "OpossumCurl",
+                "OpossumSync",
+                "Opossum",
+                "FieldService",
+                "OpossumTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -60,10 +60,16 @@ public struct Verdict: Codable, Hashable, Sendable {
 }
 
 /// The answer to one batch of a push.
-public struct BatchVerdict: Hashable, Sendable {
+public struct BatchVerdict: Codable, Hashable, Sendable {
     /// The verdict.
     public var verdict: Verdict
     /// Whether the batch had been judged before (a resent push): the stored verdict
     /// is returned unchanged.
     public var isDuplicate: Bool
+
+    /// Makes an answer.
+    public init(verdict: Verdict, isDuplicate: Bool) {
+        self.verdict = verdict
+        self.isDuplicate = isDuplicate
+    }
 }

@@ -46,20 +46,26 @@ public struct SiteSync: Sendable {
     ///
     /// With `compressed`, the file is gzip-compressed (readers recognise it).
     ///
+    /// - Parameter hubJudgedThrough: The own position up to which the hub says it has
+    ///   judged this site's batches (``SiteStatus/judgedThrough``), when it was asked:
+    ///   the bundle starts after it even before its verdicts arrive, so a large first
+    ///   push that was cut short resumes instead of starting over.
     /// - Returns: What the bundle holds (``BundleHeader/eventCount`` 0 when nothing was left to push).
     public func exportPush(
         to path: String,
+        hubJudgedThrough: UInt64 = 0,
         maximumEvents: Int = 10_000,
         compressed: Bool = false
     ) async throws -> BundleSummary {
         let state = try await SiteState.load(from: store)
         let acknowledged = state.acknowledgedThrough
+        let start = max(acknowledged, hubJudgedThrough)
         var batches: [(BundleLine.PushedBatch, [StoredEvent])] = []
         var eventCount = 0
         // The batch being gathered: its first event, and its events so far.
         var openFirst: StoredEvent?
         var openEvents: [StoredEvent] = []
-        var next = Position(acknowledged + 1)
+        var next = Position(start + 1)
         scan: while eventCount < maximumEvents {
             // The lines are copied as they are: no need to decode payloads.
             let chunk = try await store.readStored(from: next, limit: 4096, lines: true)
@@ -83,8 +89,8 @@ public struct SiteSync: Sendable {
             kind: .push,
             source: signer.identity,
             targetStoreId: hub.storeId,
-            firstPosition: batches.first?.0.originFirst.rawValue ?? acknowledged + 1,
-            lastPosition: batches.last?.1.last?.event.position.rawValue ?? acknowledged,
+            firstPosition: batches.first?.0.originFirst.rawValue ?? start + 1,
+            lastPosition: batches.last?.1.last?.event.position.rawValue ?? start,
             prerequisites: [
                 "acknowledgedThrough": acknowledged,
                 "hubCursor": state.hubCursor,
