@@ -1,15 +1,12 @@
 import Foundation
 import Opossum
+import OpossumTestSupport
 
 @testable import OpossumSync
 
 /// A directory of one test's own, removed afterwards.
 func withTemporaryDirectory(_ body: (String) async throws -> Void) async throws {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("OpossumSyncTests-\(UUID().uuidString)")
-        .path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    try await body(path)
+    try await withScratchDirectory("OpossumSyncTests", body)
 }
 
 /// Creates a store named `name` under `directory` and returns it with its signing identity.
