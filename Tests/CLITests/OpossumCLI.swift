@@ -65,17 +65,11 @@ struct RunningCommand: Sendable {
 enum OpossumCLI {
     /// The built `opossum` executable: in the build products directory that holds the test bundle.
     static let executable: URL = {
-        var candidates: [URL] = []
-        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            candidates.append(URL(fileURLWithPath: path).deletingLastPathComponent())
+        let path = BuiltProduct.path(of: "opossum")
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            fatalError("cannot find the opossum executable at \(path)")
         }
-        candidates.append(Bundle.main.bundleURL)
-        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
-        for directory in candidates {
-            let url = directory.appendingPathComponent("opossum")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        fatalError("cannot find the opossum executable in \(candidates.map(\.path))")
+        return URL(fileURLWithPath: path)
     }()
 
     /// Runs `opossum ARGUMENTS` to the end, feeding it `stdin` (nothing if `nil`).

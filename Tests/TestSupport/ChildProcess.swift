@@ -67,7 +67,12 @@ public struct ChildProcess: Sendable {
 
     /// Sends SIGKILL: the child stops at once, wherever it is.
     public func kill() {
-        _ = Glibc.kill(pid, SIGKILL)
+        send(SIGKILL)
+    }
+
+    /// Sends `signal` to the child: SIGTERM asks it to shut down cleanly.
+    public func send(_ signal: Int32) {
+        _ = Glibc.kill(pid, signal)
     }
 
     /// Waits for the child to end, polling so that no thread blocks.

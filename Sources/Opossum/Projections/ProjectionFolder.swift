@@ -111,13 +111,7 @@ extension ProjectionFolder {
     /// this process or another) holds it. The lock lasts as long as the returned file is open.
     func tryLock() throws(EventStoreError) -> OpenFile? {
         try SystemCall.makeDirectories(path)
-        let file = try OpenFile(path: lockFile, flags: O_RDWR | O_CREAT)
-        do {
-            try SystemCall.lock(file.fd, LOCK_EX | LOCK_NB, path: lockFile)
-        } catch  where error.errno == EWOULDBLOCK {
-            return nil
-        }
-        return file
+        return try OpenFile.tryLocking(lockFile)
     }
 
     /// Removes a generation folder and its files.

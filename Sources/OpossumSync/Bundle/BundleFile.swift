@@ -17,16 +17,24 @@ public struct BundleSummary: Hashable, Sendable {
 /// fit in memory; the file itself is written in constant memory by ``BundleWriter``.
 /// Imports read a part at a time with ``BundleReader/nextLines(maxCount:)``.
 enum BundleFile {
-    /// Writes `lines` after `header` to `path`, signed by `signer`.
+    /// Writes `lines` after `header` to `path`, signed by `signer`; see ``BundleWriter`` for
+    /// `compressed` and `durable`.
     static func write(
         _ lines: [BundleLine],
         header: BundleHeader,
         to path: String,
         signer: SigningIdentity,
-        compressed: Bool = false
+        compressed: Bool = false,
+        durable: Bool = true
     ) async throws -> BundleSummary {
         try await IOThreadPool.shared.run {
-            let writer = try BundleWriter(path: path, header: header, signer: signer, compressed: compressed)
+            let writer = try BundleWriter(
+                path: path,
+                header: header,
+                signer: signer,
+                compressed: compressed,
+                durable: durable
+            )
             for line in lines {
                 try writer.writeLine(try line.encoded())
             }

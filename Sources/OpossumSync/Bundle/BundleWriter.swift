@@ -24,13 +24,26 @@ public final class BundleWriter: @unchecked Sendable {
 
     /// Whether the finished bundle is gzip-compressed (see `Gzip`).
     public let isCompressed: Bool
+    /// Whether the bundle is flushed to disk before it is renamed into place.
+    public let isDurable: Bool
 
     /// Starts a bundle at `path` with `header`, to be signed by `signer`, and
     /// compressed with gzip when `compressed`.
-    public init(path: String, header: BundleHeader, signer: SigningIdentity, compressed: Bool = false) throws {
+    ///
+    /// A bundle meant to outlive a power cut (one on its way to a USB stick) is
+    /// `durable`; one sent over HTTP and deleted right after need not be, and skips the
+    /// flush: if it is lost, the sync that needs it makes it again.
+    public init(
+        path: String,
+        header: BundleHeader,
+        signer: SigningIdentity,
+        compressed: Bool = false,
+        durable: Bool = true
+    ) throws {
         self.path = path
         self.signer = signer
         self.isCompressed = compressed
+        self.isDurable = durable
         self.temporaryPath =
             path + ".\(ProcessInfo.processInfo.processIdentifier).\(UUID().uuidString.prefix(8)).partial"
         do {
@@ -77,18 +90,20 @@ public final class BundleWriter: @unchecked Sendable {
             // The trailer is the one part not covered by the digest.
             try flushBuffer(hashing: false)
             size = offset
-            try file.sync()
             var finished = temporaryPath
             if isCompressed {
+                // The compressed file is what lands under the final name: flush that one.
                 finished = temporaryPath + ".gz"
                 defer { try? SystemCall.removeFile(temporaryPath) }
-                try Gzip.compress(temporaryPath, to: finished)
+                try Gzip.compress(temporaryPath, to: finished, durable: isDurable)
                 size = try OpenFile.reading(finished).size()
+            } else if isDurable {
+                try file.sync()
             }
             let directory = (path as NSString).deletingLastPathComponent
             try SystemCall.rename(finished, to: path)
             isFinished = true
-            try SystemCall.fsyncDirectory(directory.isEmpty ? "." : directory)
+            if isDurable { try SystemCall.fsyncDirectory(directory.isEmpty ? "." : directory) }
         } catch let error as EventStoreError {
             throw SyncError(.io, "cannot finish the bundle: \(error.message)", path: path)
         }

@@ -19,26 +19,28 @@ enum Gzip {
         return try file.read(count: 2, at: 0) == magic
     }
 
-    /// Writes the gzip of the file at `source` to a new file at `destination`.
-    static func compress(_ source: String, to destination: String) throws {
+    /// Writes the gzip of the file at `source` to a new file at `destination`, flushed
+    /// to disk when `durable`.
+    static func compress(_ source: String, to destination: String, durable: Bool) throws {
         var stream = z_stream()
         guard czlib_deflate_init_gzip(&stream, 6) == Z_OK else {
             throw SyncError(.io, "cannot start compressing the bundle", path: source)
         }
         defer { deflateEnd(&stream) }
-        try transform(source, to: destination, stream: &stream, what: "compress") { stream, isLast in
+        try transform(source, to: destination, stream: &stream, what: "compress", durable: durable) { stream, isLast in
             deflate(&stream, isLast ? Z_FINISH : Z_NO_FLUSH)
         }
     }
 
-    /// Writes the contents of the gzip file at `source` to a new file at `destination`.
+    /// Writes the contents of the gzip file at `source` to a new file at `destination`,
+    /// a private scratch copy that is not flushed: it is read once and removed.
     static func decompress(_ source: String, to destination: String) throws {
         var stream = z_stream()
         guard czlib_inflate_init_gzip(&stream) == Z_OK else {
             throw SyncError(.io, "cannot start decompressing the bundle", path: source)
         }
         defer { inflateEnd(&stream) }
-        try transform(source, to: destination, stream: &stream, what: "decompress") { stream, _ in
+        try transform(source, to: destination, stream: &stream, what: "decompress", durable: false) { stream, _ in
             inflate(&stream, Z_NO_FLUSH)
         }
     }
@@ -50,6 +52,7 @@ enum Gzip {
         to destination: String,
         stream: inout z_stream,
         what: String,
+        durable: Bool,
         step: (inout z_stream, Bool) -> Int32
     ) throws {
         let input = try OpenFile.reading(source)
@@ -97,6 +100,6 @@ enum Gzip {
                 path: source
             )
         }
-        try output.sync()
+        if durable { try output.sync() }
     }
 }

@@ -1,4 +1,4 @@
-public import Opossum
+import Opossum
 
 extension HubSync {
     /// What the hub knows of the enrolled `site`: how far it has judged the site's

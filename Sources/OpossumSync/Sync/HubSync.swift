@@ -145,14 +145,16 @@ public struct HubSync: Sendable {
     /// Writes the pull bundle for `site`: the hub's events after `cursor` that did not
     /// come from the site, in hub order (at most about `maximumEvents`, whole
     /// batches), and the site's verdicts numbered after `verdictsAfter`; gzip-compressed
-    /// with `compressed`.
+    /// with `compressed`, and flushed to disk when `durable` (a bundle served over HTTP
+    /// and deleted right after need not be).
     public func exportPull(
         for site: PublicIdentity,
         after cursor: UInt64,
         verdictsAfter: UInt64,
         to path: String,
         maximumEvents: Int = 10_000,
-        compressed: Bool = false
+        compressed: Bool = false,
+        durable: Bool = true
     ) async throws -> BundleSummary {
         let head = try await store.status().head.rawValue
         var lines: [BundleLine] = []
@@ -201,6 +203,13 @@ public struct HubSync: Sendable {
             batchCount: UInt64(batchCount),
             eventCount: UInt64(eventCount)
         )
-        return try await BundleFile.write(lines, header: header, to: path, signer: signer, compressed: compressed)
+        return try await BundleFile.write(
+            lines,
+            header: header,
+            to: path,
+            signer: signer,
+            compressed: compressed,
+            durable: durable
+        )
     }
 }

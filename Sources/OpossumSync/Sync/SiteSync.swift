@@ -44,7 +44,9 @@ public struct SiteSync: Sendable {
     /// hub how far this site has pulled, which is what a pull bundle on a USB stick
     /// needs.
     ///
-    /// With `compressed`, the file is gzip-compressed (readers recognise it).
+    /// With `compressed`, the file is gzip-compressed (readers recognise it). A bundle
+    /// that only crosses a network and is deleted right after need not be `durable`
+    /// (flushed to disk).
     ///
     /// - Parameter hubJudgedThrough: The own position up to which the hub says it has
     ///   judged this site's batches (``SiteStatus/judgedThrough``), when it was asked:
@@ -55,7 +57,8 @@ public struct SiteSync: Sendable {
         to path: String,
         hubJudgedThrough: UInt64 = 0,
         maximumEvents: Int = 10_000,
-        compressed: Bool = false
+        compressed: Bool = false,
+        durable: Bool = true
     ) async throws -> BundleSummary {
         let state = try await SiteState.load(from: store)
         let acknowledged = state.acknowledgedThrough
@@ -106,7 +109,14 @@ public struct SiteSync: Sendable {
                 lines.append(.storedLine(event.line ?? []))
             }
         }
-        return try await BundleFile.write(lines, header: header, to: path, signer: signer, compressed: compressed)
+        return try await BundleFile.write(
+            lines,
+            header: header,
+            to: path,
+            signer: signer,
+            compressed: compressed,
+            durable: durable
+        )
     }
 
     /// The condition of an own batch in hub terms: what the site had pulled, knew of

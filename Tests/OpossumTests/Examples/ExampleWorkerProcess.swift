@@ -16,12 +16,7 @@ enum ExampleWorkerProcess {
     static let timeout: Duration = .seconds(60)
 
     /// The built worker: in the build products directory that holds the test runner.
-    static var executable: URL {
-        let runner = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
-        var directory = URL(fileURLWithPath: runner).deletingLastPathComponent()
-        if directory.lastPathComponent.hasSuffix(".xctest") { directory.deleteLastPathComponent() }
-        return directory.appendingPathComponent("opossum-example-worker")
-    }
+    static var executable: URL { URL(fileURLWithPath: BuiltProduct.path(of: "opossum-example-worker")) }
 
     /// Starts one worker per entry of `invocations` at once — each runs `scenario`
     /// with its arguments on the store at `storePath`, `attempts` times concurrently —

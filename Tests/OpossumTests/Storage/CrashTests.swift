@@ -15,13 +15,7 @@ struct CrashTests {
     static let rounds = Int(ProcessInfo.processInfo.environment["OPOSSUM_CRASH_ROUNDS"] ?? "") ?? 100
 
     /// The crash writer built next to the test bundle.
-    static var writerPath: String {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
-        var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
-        // On Linux the test runner sits in the products directory itself.
-        if directory.lastPathComponent.hasSuffix(".xctest") { directory.deleteLastPathComponent() }
-        return directory.appendingPathComponent("opossum-crash-writer").path
-    }
+    static var writerPath: String { BuiltProduct.path(of: "opossum-crash-writer") }
 
     /// One acknowledged batch, as the writer recorded it.
     struct Acknowledgement: Hashable {

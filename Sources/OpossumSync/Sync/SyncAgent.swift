@@ -1,0 +1,207 @@
+import Opossum
+
+/// Syncs a site with its hub through a ``SyncTransport``: pushes the site's decisions
+/// in bounded bundles, pulls back everyone else's and the hub's verdicts, and does it
+/// again when the app appended meanwhile.
+///
+/// Every step is safe to interrupt and repeat. A push starts after what the hub says
+/// it has judged (``SiteStatus/judgedThrough``), so a first sync of a million events
+/// that was cut short resumes instead of starting over; a pull applies each bundle with
+/// its cursor in one commit. Two agents never sync one store at once: the second waits
+/// for the first (a lock file in the store's `Sync/` directory, held across processes).
+public struct SyncAgent: Sendable {
+    /// How an agent sizes and shapes its bundles.
+    public struct Options: Hashable, Sendable {
+        /// The most events a bundle carries (whole batches; the hub may lower it for pulls).
+        public var maximumEventsPerBundle: Int
+        /// Whether push bundles are gzip-compressed, and pulls asked to be.
+        public var compressed: Bool
+
+        /// Makes options.
+        public init(maximumEventsPerBundle: Int = 50_000, compressed: Bool = false) {
+            self.maximumEventsPerBundle = maximumEventsPerBundle
+            self.compressed = compressed
+        }
+    }
+
+    /// The site's side of sync.
+    public let site: SiteSync
+    /// How the hub is reached.
+    public let transport: any SyncTransport
+    /// Bundle sizes and compression.
+    public let options: Options
+
+    /// Makes an agent for `site`, talking to its hub through `transport`.
+    public init(site: SiteSync, transport: any SyncTransport, options: Options = Options()) {
+        self.site = site
+        self.transport = transport
+        self.options = options
+    }
+
+    /// Pushes the site's decisions that the hub has not judged yet, in bundles of at
+    /// most ``Options/maximumEventsPerBundle`` events, and returns the hub's verdicts.
+    ///
+    /// The verdicts are final, but the site records them only when a pull brings them
+    /// (signed by the hub): until then its reads still show the decisions.
+    public func push(progress: @Sendable (SyncProgress) -> Void = { _ in }) async throws -> PushReport {
+        try await locked(progress) { try await pushAll(progress) }
+    }
+
+    /// Pulls everything the hub has for this site: its events after the site's
+    /// cursor, and the verdicts on the site's batches.
+    public func pull(progress: @Sendable (SyncProgress) -> Void = { _ in }) async throws -> PullReport {
+        try await locked(progress) { try await pullAll(progress) }
+    }
+
+    /// Pushes, then pulls; if the app appended while that ran, pushes and pulls once more,
+    /// so the site leaves the sync with a verdict on every decision made before it.
+    public func sync(progress: @Sendable (SyncProgress) -> Void = { _ in }) async throws -> SyncReport {
+        try await locked(progress) {
+            var report = SyncReport()
+            report.pushed = try await pushAll(progress)
+            report.pulled = try await pullAll(progress)
+            let again = try await pushAll(progress, sendingEmpty: false)
+            if again.bundleCount > 0 {
+                report.pushed.add(again)
+                report.pulled.add(try await pullAll(progress))
+            }
+            return report
+        }
+    }
+
+    /// Runs `body` holding the store's sync lock, with the work directories cleared of
+    /// what an interrupted sync left.
+    private func locked<Result: Sendable>(
+        _ progress: @Sendable (SyncProgress) -> Void,
+        _ body: () async throws -> Result
+    ) async throws -> Result {
+        let lock = try await SyncLock.acquire(for: site.store, onWait: { progress(.waitingForAnotherSync) })
+        // The lock holds while its file is open: keep it alive to the end.
+        defer { withExtendedLifetime(lock) {} }
+        try await SyncWorkspace(store: site.store).clear()
+        return try await body()
+    }
+
+    /// Pushes in bounded bundles until nothing is left; with `sendingEmpty`, a push
+    /// with nothing to send still goes out once, to tell the hub how far the site pulled.
+    private func pushAll(
+        _ progress: @Sendable (SyncProgress) -> Void,
+        sendingEmpty: Bool = true
+    ) async throws -> PushReport {
+        let status = try await transport.status()
+        try checkHub(status)
+        let workspace = SyncWorkspace(store: site.store)
+        var judged = status.judgedThrough
+        var report = PushReport()
+        while true {
+            let path = try await workspace.newBundlePath("push")
+            let bundle = try await site.exportPush(
+                to: path,
+                hubJudgedThrough: judged,
+                maximumEvents: options.maximumEventsPerBundle,
+                compressed: options.compressed,
+                durable: false
+            )
+            let eventCount = Int(bundle.header.eventCount)
+            guard eventCount > 0 || (sendingEmpty && report.bundleCount == 0) else {
+                try await workspace.remove(path)
+                return report
+            }
+            progress(.pushing(bundle: report.bundleCount + 1, eventCount: eventCount))
+            let receipt: PushReceipt
+            do {
+                receipt = try await transport.push(bundleAt: path)
+                try await workspace.remove(path)
+            } catch {
+                try? await workspace.remove(path)
+                throw error
+            }
+            guard receipt.verdicts.count == Int(bundle.header.batchCount) else {
+                throw TransportError(
+                    .invalidResponse,
+                    "the hub answered \(receipt.verdicts.count) verdicts for a push of \(bundle.header.batchCount) "
+                        + "batches"
+                )
+            }
+            report.bundleCount += 1
+            report.eventCount += eventCount
+            report.verdicts += receipt.verdicts
+            progress(.pushed(bundle: report.bundleCount, eventCount: report.eventCount, receipt: receipt))
+            judged = max(judged, receipt.verdicts.last?.verdict.originRange.upperBound.rawValue ?? judged)
+            // A bundle stops early only when the site has nothing more to send.
+            if eventCount < options.maximumEventsPerBundle { return report }
+        }
+    }
+
+    /// Pulls in bounded bundles until the site has caught up with the hub's head as it
+    /// was when the pull began.
+    private func pullAll(_ progress: @Sendable (SyncProgress) -> Void) async throws -> PullReport {
+        let status = try await transport.status()
+        try checkHub(status)
+        let workspace = SyncWorkspace(store: site.store)
+        var report = PullReport()
+        while true {
+            let (cursor, verdictsSeen) = try await site.pullRequest()
+            progress(.pulling(bundle: report.bundleCount + 1, cursor: cursor))
+            let path = try await workspace.newBundlePath("pull")
+            let summary: PullSummary
+            do {
+                try await transport.pull(
+                    after: cursor,
+                    verdictsAfter: verdictsSeen,
+                    maximumEvents: options.maximumEventsPerBundle,
+                    to: path
+                )
+                summary = try await site.importPull(from: path)
+                try await workspace.remove(path)
+            } catch {
+                try? await workspace.remove(path)
+                throw error
+            }
+            report.bundleCount += 1
+            report.eventCount += summary.eventCount
+            report.verdicts += summary.verdicts
+            report.hubCursor = max(report.hubCursor, summary.hubCursor)
+            progress(.pulled(bundle: report.bundleCount, eventCount: report.eventCount, summary: summary))
+            if summary.broughtNothing || summary.hubCursor >= status.hubHead { return report }
+        }
+    }
+
+    /// Refuses to sync with a hub other than the one the site enrolled with.
+    private func checkHub(_ status: SiteStatus) throws {
+        guard status.hubStoreId == site.hub.storeId else {
+            throw SyncError(
+                .invalidEnrolment,
+                "the server answering is store \(status.hubStoreId.uuidString), not this site's hub "
+                    + "\(site.hub.name.debugDescription) (\(site.hub.storeId.uuidString)); check the hub URL",
+                path: site.store.directory
+            )
+        }
+        guard status.siteStoreId == site.store.identity.storeId else {
+            throw TransportError(
+                .invalidResponse,
+                "the hub answered for site \(status.siteStoreId.uuidString), not this one "
+                    + "(\(site.store.identity.storeId.uuidString))"
+            )
+        }
+    }
+}
+
+extension PushReport {
+    /// Adds what another push sent and got back.
+    mutating func add(_ other: PushReport) {
+        bundleCount += other.bundleCount
+        eventCount += other.eventCount
+        verdicts += other.verdicts
+    }
+}
+
+extension PullReport {
+    /// Adds what another pull brought.
+    mutating func add(_ other: PullReport) {
+        bundleCount += other.bundleCount
+        eventCount += other.eventCount
+        verdicts += other.verdicts
+        hubCursor = max(hubCursor, other.hubCursor)
+    }
+}
