@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The package's executables, as the tests run them: built next to the test runner.
 public enum BuiltProduct {

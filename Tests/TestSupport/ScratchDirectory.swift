@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Runs `body` with a fresh directory of its own under the system's temporary
 /// directory, named after `label`, and removes it afterwards, also when `body` throws.
