@@ -25,6 +25,8 @@ struct HubCommand: AsyncParsableCommand {
               opossum hub sites --store /srv/hub
               # on the laptop
               opossum join --store ~/events --enrolment laptop-17.enrolment.json
+              # at head office: serve the sites over HTTP(S) (see `opossum hub serve --help`)
+              opossum hub serve --store /srv/hub --host 0.0.0.0 --port 8080
             """,
         subcommands: [
             HubInitCommand.self,
@@ -32,6 +34,7 @@ struct HubCommand: AsyncParsableCommand {
             HubSitesCommand.self,
             HubRemoveSiteCommand.self,
             HubExportCommand.self,
+            HubServeCommand.self,
         ]
     )
 
