@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# A walkthrough of Opossum on one laptop: a store, decisions under DCB conditions,
-# a conflict that is refused, a crash-torn append that recovery removes, and a check.
+# Opossum's main job, end to end on this machine: a head-office hub on a loopback
+# port, two field-service laptops that work offline until they both reserve the last
+# valve in stock, a sync over HTTP where head office accepts one reservation and
+# rejects the other (and says why), and the same exchange by USB stick.
 # Usage: Scripts/demo.sh [DIR]   (DIR defaults to a new temporary directory)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,49 +11,128 @@ source Scripts/lib/setup.sh
 require_swift Scripts/demo.sh
 ensure_system_libraries Scripts/demo.sh
 
-swift build --product opossum >/dev/null
+echo "Building opossum (the first build takes a few minutes)..."
+if ! swift build --product opossum >/tmp/opossum-demo-build.log 2>&1; then
+    cat /tmp/opossum-demo-build.log >&2
+    exit 1
+fi
 opossum="$(swift build --show-bin-path)/opossum"
 work="${1:-$(mktemp -d)}"
-export OPOSSUM_STORE="$work/laptop-17"
+mkdir -p "$work/usb"
+hub="$work/head-office"
+laptop_a="$work/laptop-anna"
+laptop_b="$work/laptop-ben"
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-run() { printf '$ opossum %s\n' "$*"; "$opossum" "$@"; }
+bold=$'\033[1m'
+dim=$'\033[2m'
+plain=$'\033[0m'
+step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
+note() { printf '%s%s%s\n' "$dim" "$*" "$plain"; }
+# Runs opossum on the store $1 with the remaining arguments, showing the command.
+on() {
+    local store="$1"
+    shift
+    printf '%s$ opossum %s   # %s%s\n' "$dim" "$*" "$(basename "$store")" "$plain"
+    "$opossum" "$@" --store "$store"
+}
+# Like `on`, with standard output going to the file $1.
+on_into() {
+    local file="$1" store="$2"
+    shift 2
+    printf '%s$ opossum %s > %s   # %s%s\n' "$dim" "$*" "$(basename "$file")" "$(basename "$store")" "$plain"
+    "$opossum" "$@" --store "$store" >"$file"
+}
 
-step "A technician's laptop gets its store"
-run init --name laptop-17
+stock_query='{"items":[{"types":["StockReceived","PartReserved","ReservationReleased"],"tags":["depot:north","part:valve-20"]}]}'
 
-step "Work order wo-1 is created, then assigned to technician t-7 (only if nobody else was assigned)"
-run append --type WorkOrderCreated --tag workOrder:wo-1 --data '{"site":"Pump station 4","priority":"high"}'
-assigned='{"failIfEventsMatch":{"items":[{"types":["WorkOrderAssigned"],"tags":["workOrder:wo-1"]}]}}'
-run append --type WorkOrderAssigned --tag workOrder:wo-1 --tag technician:t-7 --data '{"by":"dispatch"}' \
-    --condition "$assigned"
+step "Head office makes its hub and starts serving it on a free loopback port"
+on "$hub" hub init --name head-office >/dev/null
+"$opossum" hub serve --store "$hub" --port 0 >"$work/hub.out" 2>"$work/hub.log" &
+hub_pid=$!
+stop_hub() { kill -TERM "$hub_pid" 2>/dev/null && wait "$hub_pid" 2>/dev/null || true; }
+trap stop_hub EXIT
+for _ in $(seq 1 100); do
+    grep -q "listening on" "$work/hub.out" 2>/dev/null && break
+    kill -0 "$hub_pid" 2>/dev/null || { cat "$work/hub.log" >&2; exit 1; }
+    sleep 0.1
+done
+url="$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/hub.out")"
+echo "hub running at $url (pid $hub_pid)"
 
-step "A second assignment made under the same condition is refused (exit code 3), nothing is written"
+step "Two laptops get their stores and enrol with head office (once, while in the office)"
+for laptop in "$laptop_a" "$laptop_b"; do
+    name="$(basename "$laptop")"
+    on "$laptop" init --name "$name" >/dev/null
+    on_into "$work/$name.identity.json" "$laptop" identity
+    on_into "$work/$name.enrolment.json" "$hub" hub add-site --identity "$work/$name.identity.json" --url "$url"
+    on "$laptop" join --enrolment "$work/$name.enrolment.json" >/dev/null
+done
+on "$hub" hub sites
+
+step "Head office books one valve into the north depot; both laptops sync before driving out"
+on "$hub" append --type StockReceived --tag depot:north --tag part:valve-20 \
+    --data '{"depotId":"north","sku":"valve-20","quantity":1}' >/dev/null
+on "$laptop_a" sync
+on "$laptop_b" sync
+
+# Reserves the valve on laptop $1 for work order $2, the way the technician's app
+# decides: read the stock, and append under the condition that nothing about it
+# changed since that read.
+reserve_last_valve() {
+    local laptop="$1" order="$2"
+    local seen
+    seen="$("$opossum" read --store "$laptop" --query "$stock_query" | tail -n 1 | sed 's/.*"position":\([0-9]*\).*/\1/')"
+    note "$(basename "$laptop") sees 1 valve-20 in stock (its last stock event is at position $seen)"
+    on "$laptop" append --type PartReserved --tag depot:north --tag part:valve-20 --tag "workOrder:$order" \
+        --tag "reservation:r-$order" \
+        --data "{\"reservationId\":\"r-$order\",\"depotId\":\"north\",\"sku\":\"valve-20\",\"quantity\":1,\"workOrderId\":\"$order\"}" \
+        --condition "{\"failIfEventsMatch\":$stock_query,\"after\":$seen}"
+}
+
+step "Offline all day: both technicians reserve the last valve, and finish other work"
+reserve_last_valve "$laptop_a" wo-101
+reserve_last_valve "$laptop_b" wo-202
+on "$laptop_b" append --type WorkOrderCompleted --tag workOrder:wo-203 --data '{"hours":2.5}'
+
+step "Anna is back in coverage first and syncs over HTTP: her reservation is accepted"
+on "$laptop_a" sync
+
+step "Ben syncs: his reservation is rejected (exit code 2: rejections to review), his other work is accepted"
 set +e
-run append --type WorkOrderAssigned --tag workOrder:wo-1 --tag technician:t-9 --condition "$assigned"
+on "$laptop_b" sync
 echo "exit code: $?"
 set -e
+on "$laptop_b" rejections
+note "Ben's store keeps the rejected event for the record, but reads and conditions no longer see it:"
+on "$laptop_b" read --query "$stock_query"
 
-step "Parts are reserved and the work order completed, as one atomic batch"
-printf '%s\n' \
-    '{"type":"PartReserved","tags":["depot:north","part:valve-20"],"data":{"quantity":2}}' \
-    '{"type":"WorkOrderCompleted","tags":["workOrder:wo-1","technician:t-7"],"data":{"hours":3.5}}' \
-    | run append --batch - --condition '{"failIfEventsMatch":{"items":[{"types":["WorkOrderCompleted"],"tags":["workOrder:wo-1"]}]},"after":2}'
+step "Anna syncs again and receives Ben's completed work order"
+on "$laptop_a" sync
 
-step "Everything about wo-1, newest first"
-run read --query '{"items":[{"tags":["workOrder:wo-1"]}]}' --backwards
+step "No network at all: Ben works on and hands in a USB stick"
+on "$laptop_b" append --type WorkOrderCompleted --tag workOrder:wo-204 --data '{"hours":1}'
+on "$laptop_b" export --to "$work/usb/ben.push.bundle"
+on "$hub" import "$work/usb/ben.push.bundle"
+on "$hub" hub export --site laptop-ben --to "$work/usb/ben.pull.bundle"
+on "$laptop_b" import "$work/usb/ben.pull.bundle"
+note "Importing the same stick again changes nothing:"
+set +e
+on "$laptop_b" import "$work/usb/ben.pull.bundle"
+set -e
 
-step "The log is plain JSON lines, one per event, each with its checksum"
-head -c 400 "$OPOSSUM_STORE/Events/0000000001.jsonl"; echo " ..."
+step "Where every store stands"
+on "$hub" hub sites
+for store in "$hub" "$laptop_a" "$laptop_b"; do
+    on "$store" check
+done
+if command -v curl >/dev/null 2>&1; then
+    printf '%s$ curl %s/metrics | grep opossum_%s\n' "$dim" "$url" "$plain"
+    curl -s "$url/metrics" | grep '^opossum_' | head -n 8 || true
+fi
 
-step "The laptop loses power in the middle of an append: half a line is left on disk"
-printf '{"position":5,"commit":[5,1],"batch":[5,1],"type":"PartRes' >> "$OPOSSUM_STORE/Events/0000000001.jsonl"
-echo "Opening the store (here for status) cuts the torn, never-acknowledged bytes away and keeps them:"
-run status
-ls "$OPOSSUM_STORE/Recovered"
-run append --type TechnicianCheckedOut --tag technician:t-7
-
-step "Every checksum, position and index entry verified"
-run check
-run status --json
-printf '\nThe store is in %s\n' "$OPOSSUM_STORE"
+step "Head office stops its hub (SIGTERM: in-flight syncs finish first)"
+stop_hub
+trap - EXIT
+note "The hub's log ends:"
+tail -n 2 "$work/hub.log"
+printf '\nThe stores are in %s\n' "$work"

@@ -17,9 +17,10 @@ apt_install() {
 }
 
 # Installs the development files the package links when missing: SQLite (the
-# benchmark's baseline) and zlib (compressed sync bundles), and pkg-config.
+# benchmark's baseline), zlib (compressed sync bundles), libcurl (sync over HTTP),
+# pkg-config, and openssl (the tests make their own TLS certificates).
 ensure_system_libraries() {
-    if pkg-config --exists sqlite3 zlib 2>/dev/null; then return; fi
-    echo "$1: installing libsqlite3-dev, zlib1g-dev and pkg-config" >&2
-    apt_install "$1" libsqlite3-dev zlib1g-dev pkg-config
+    if pkg-config --exists sqlite3 zlib libcurl 2>/dev/null && command -v openssl >/dev/null 2>&1; then return; fi
+    echo "$1: installing libsqlite3-dev, zlib1g-dev, libcurl4-openssl-dev, pkg-config and openssl" >&2
+    apt_install "$1" libsqlite3-dev zlib1g-dev libcurl4-openssl-dev pkg-config openssl
 }

@@ -36,6 +36,13 @@ struct CommandFailure: Error, CustomStringConvertible {
             self.init(storeError.description)
         case let syncError as SyncError:
             self.init(syncError.description)
+        case let transport as TransportError where transport.isRetryable:
+            self.init(
+                "\(transport.message); nothing was lost, the next sync tries again",
+                exitCode: SyncOutput.unreachableExitCode
+            )
+        case let transport as TransportError:
+            self.init(transport.message)
         default:
             self.init(String(describing: error))
         }

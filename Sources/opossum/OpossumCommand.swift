@@ -17,8 +17,9 @@ struct OpossumCommand: AsyncParsableCommand {
             Every command works on one store directory, given with --store DIR or the \
             OPOSSUM_STORE environment variable. Output is JSON for scripts; errors are one \
             line on standard error starting with "opossum: ". Exit codes: 0 success, 3 when an \
-            append condition failed (nothing was written), 64 for a usage error, 1 for any \
-            other failure.
+            append condition failed (nothing was written), 2 when a sync brought rejections to \
+            review, 75 when head office could not be reached (nothing lost; sync again later), \
+            64 for a usage error, 1 for any other failure.
 
             Example:
               export OPOSSUM_STORE=~/events
@@ -40,6 +41,9 @@ struct OpossumCommand: AsyncParsableCommand {
             ImportCommand.self,
             VerifyCommand.self,
             RejectionsCommand.self,
+            PushCommand.self,
+            PullCommand.self,
+            SyncCommand.self,
             HubCommand.self,
         ]
     )
@@ -67,7 +71,7 @@ struct OpossumCommand: AsyncParsableCommand {
         case is StandardOutput.Closed:
             // The reader stopped listening; that is its choice, not a failure.
             Foundation.exit(EXIT_SUCCESS)
-        case is CommandFailure, is AppendConditionError, is EventStoreError, is SyncError:
+        case is CommandFailure, is AppendConditionError, is EventStoreError, is SyncError, is TransportError:
             CommandFailure(describing: error).exit()
         default:
             // ArgumentParser's errors: help requests, usage errors, ExitCode.

@@ -187,6 +187,10 @@ public struct SiteSync: Sendable {
         }
     }
 
+    /// How far the hub's log must have grown with nothing for this site before a pull
+    /// records the new cursor anyway, so later pulls need not scan it again.
+    static let unseenStepWorthRecording: UInt64 = 10_000
+
     /// Removes from `lines` the events of a hub batch that the next lines finish, and
     /// returns them: a decision is never committed in part.
     private static func takeUnfinishedBatch(from lines: inout [BundleLine]) -> [BundleLine] {
@@ -258,8 +262,16 @@ public struct SiteSync: Sendable {
                 }
             }
             // The last part takes the cursor as far as the hub scanned for this site.
-            let newCursor = isLast ? max(cursor, header.lastPosition) : reached
+            var newCursor = isLast ? max(cursor, header.lastPosition) : reached
             let imported = batches.reduce(0) { $0 + $1.events.count }
+            // A pull that brings nothing at all moves the cursor over the hub positions a
+            // site never sees (the hub's own records, other sites' rejected batches) only
+            // a long step at a time: recording every small step would make each sync
+            // write here, and the hub write the new cursor it reports, for ever.
+            let bringsNothing = !importedBefore && imported == 0 && newVerdicts.isEmpty
+            if bringsNothing && newCursor - cursor < Self.unseenStepWorthRecording {
+                newCursor = cursor
+            }
             let nothing = imported == 0 && newVerdicts.isEmpty && newCursor == cursor
             outcome.withLock {
                 $0 = PullSummary(

@@ -1,0 +1,91 @@
+import FieldService
+import Foundation
+import Opossum
+import OpossumCurl
+import OpossumHub
+import OpossumSync
+import Testing
+
+/// Sync over real HTTP: a hub on a loopback port, sites syncing through libcurl, and
+/// the verdicts DESIGN §7 says.
+@Suite("sync over HTTP")
+struct SyncOverHTTPTests {
+    @Test func twoSitesContendOfflineAndTheHubAcceptsOneAndRejectsTheOther() async throws {
+        try await HTTPSyncFixture.with(sites: ["anna", "ben"]) { fixture, sites in
+            _ = try await FieldServiceDesk(store: fixture.hub).receiveStock(1, of: "valve-20", at: "north")
+            let agents = [try await fixture.agent(for: sites[0]), try await fixture.agent(for: sites[1])]
+            for agent in agents {
+                let report = try await agent.sync()
+                #expect(report.pulled.eventCount == 1)
+            }
+            // Offline: both see the one valve and reserve it; Ben also opens a work order.
+            for (site, order) in zip(sites, ["wo-anna", "wo-ben"]) {
+                let desk = FieldServiceDesk(store: site.store)
+                _ = try await desk.createWorkOrder(order, summary: "pump station")
+                _ = try await desk.reservePart("valve-20", at: "north", for: order)
+            }
+            _ = try await FieldServiceDesk(store: sites[1].store).createWorkOrder("wo-ben-2", summary: "hydrant")
+
+            let first = try await agents[0].sync()
+            #expect(first.pushed.accepted.count == 2 && first.pushed.rejected.isEmpty)
+            #expect(first.pulled.rejections.isEmpty)
+
+            let second = try await agents[1].sync()
+            // The reservation rested on a stock Anna's reservation changed: rejected, and
+            // the reason names what it missed. Ben's work orders do not touch the stock.
+            #expect(second.pushed.accepted.count == 2)
+            let rejected = try #require(second.pushed.rejected.first)
+            #expect(second.pushed.rejected.count == 1)
+            #expect(rejected.conflicts.map(\.type) == ["PartReserved"])
+            #expect(second.pulled.rejections == [rejected], "the pull records the verdict the push announced")
+            #expect(try await FieldServiceDesk(store: sites[1].store).stock(of: "valve-20", at: "north").available == 0)
+
+            // Anna receives Ben's work orders; every store shows the same log, in the hub's order.
+            let third = try await agents[0].sync()
+            #expect(third.pulled.eventCount == 2)
+            let hubLog = try await HTTPSyncFixture.log(of: fixture.hub)
+            #expect(hubLog.count == 5, "the stock, Anna's work order and reservation, Ben's two work orders")
+            for site in sites {
+                #expect(Set(try await HTTPSyncFixture.log(of: site.store)) == Set(hubLog))
+            }
+            #expect(try await FileEventStore.check(at: fixture.hub.directory).isHealthy)
+        }
+    }
+
+    @Test func aSyncWithNothingNewChangesNothing() async throws {
+        try await HTTPSyncFixture.with(sites: ["anna"]) { fixture, sites in
+            let agent = try await fixture.agent(for: sites[0])
+            _ = try await FieldServiceDesk(store: sites[0].store).createWorkOrder("wo-1", summary: "leak")
+            _ = try await agent.sync()
+            // The next sync tells the hub how far the first one pulled; after that, a sync
+            // with nothing new writes nothing on either side.
+            _ = try await agent.sync()
+            let head = try await fixture.hub.status().head
+            let siteHead = try await sites[0].store.status().head
+            let again = try await agent.sync()
+            #expect(again.pushed.eventCount == 0 && again.pulled.eventCount == 0 && again.pulled.verdicts.isEmpty)
+            #expect(try await fixture.hub.status().head == head)
+            #expect(try await sites[0].store.status().head == siteHead)
+        }
+    }
+
+    @Test func aLargePushGoesInBoundedBundlesAndEveryBatchIsJudgedOnce() async throws {
+        try await HTTPSyncFixture.with(sites: ["anna"]) { fixture, sites in
+            let store = sites[0].store
+            for batch in 0..<50 {
+                let events = (0..<20).map { _ in Event(type: "MeterRead", tags: [Tag("meter", "m\(batch)")]) }
+                _ = try await store.append(
+                    events,
+                    condition: AppendCondition(failIfEventsMatch: try .tags(Tag("meter", "m\(batch)")))
+                )
+            }
+            let agent = try await fixture.agent(for: sites[0], maximumEventsPerBundle: 150)
+            let report = try await agent.sync()
+            #expect(report.pushed.eventCount == 1000)
+            #expect(report.pushed.bundleCount == 7)
+            #expect(report.pushed.verdicts.count == 50 && report.pushed.accepted.count == 50)
+            #expect(report.pulled.verdicts.count == 50)
+            #expect(try await HTTPSyncFixture.log(of: fixture.hub).count == 1000)
+        }
+    }
+}
