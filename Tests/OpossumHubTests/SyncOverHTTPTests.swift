@@ -4,6 +4,8 @@ import Opossum
 import OpossumCurl
 import OpossumHub
 import OpossumSync
+import OpossumTestSupport
+import Synchronization
 import Testing
 
 /// Sync over real HTTP: a hub on a loopback port, sites syncing through libcurl, and
@@ -86,6 +88,105 @@ struct SyncOverHTTPTests {
             #expect(report.pushed.verdicts.count == 50 && report.pushed.accepted.count == 50)
             #expect(report.pulled.verdicts.count == 50)
             #expect(try await HTTPSyncFixture.log(of: fixture.hub).count == 1000)
+        }
+    }
+}
+
+/// The sync agent's guarantees around the transfer itself: resuming, one sync at a
+/// time, and apps that append while a sync runs.
+@Suite("sync agent over HTTP")
+struct SyncAgentOverHTTPTests {
+    @Test func anInterruptedFirstSyncResumesFromWhatTheHubJudgedInsteadOfStartingOver() async throws {
+        try await HTTPSyncFixture.with(sites: ["anna"]) { fixture, sites in
+            try await SyncOverHTTPFaultTests.decide(200, on: sites[0].store, label: "big")
+            let proxy = try FaultProxy(targetPort: fixture.port)
+            defer { proxy.stop() }
+            // Status, then three pushes of 100 events get through; then the link drops.
+            proxy.setPlan { $0 <= 3 ? .pass : .refuse }
+            let flaky = try await fixture.agent(
+                for: sites[0],
+                transport: fixture.transport(for: sites[0], url: "http://127.0.0.1:\(proxy.port)", attempts: 1),
+                maximumEventsPerBundle: 100
+            )
+            await #expect(throws: TransportError.self) { try await flaky.sync() }
+            let judged = try await HTTPSyncFixture.log(of: fixture.hub).count
+            #expect(judged == 300)
+            let report = try await fixture.agent(for: sites[0], maximumEventsPerBundle: 100).sync()
+            #expect(report.pushed.eventCount == 1_000 - judged, "only what the hub had not judged is sent")
+            #expect(report.pushed.verdicts.allSatisfy { !$0.isDuplicate })
+            #expect(report.pulled.verdicts.count == 200, "every verdict arrives, also those of the first attempt")
+            try await SyncOverHTTPFaultTests.expectConverged(fixture, sites[0])
+        }
+    }
+
+    @Test func aSecondSyncOfOneStoreWaitsForTheFirstAndSendsNothingTwice() async throws {
+        try await HTTPSyncFixture.with(sites: ["anna"]) { fixture, sites in
+            try await SyncOverHTTPFaultTests.decide(300, on: sites[0].store, label: "twice")
+            let first = try await fixture.agent(for: sites[0], maximumEventsPerBundle: 200)
+            let second = try await fixture.agent(for: sites[0], maximumEventsPerBundle: 200)
+            let (pushing, started) = AsyncStream<Void>.makeStream()
+            let one = Task {
+                try await first.sync { step in
+                    if case .pushing = step { started.yield() }
+                }
+            }
+            for await _ in pushing { break }
+            let waited = Mutex(false)
+            let two = try await second.sync { step in
+                if step == .waitingForAnotherSync { waited.withLock { $0 = true } }
+            }
+            let reports = [try await one.value, two]
+            #expect(waited.withLock { $0 })
+            #expect(reports.map(\.pushed.eventCount) == [1_500, 0], "the first sent everything, the second nothing")
+            #expect(reports.allSatisfy { $0.pushed.verdicts.allSatisfy { !$0.isDuplicate } })
+            #expect(try await HTTPSyncFixture.log(of: fixture.hub).count == 1_500)
+        }
+    }
+
+    @Test func decisionsAppendedWhileASyncRunsAreNeitherLostNorSentTwice() async throws {
+        try await HTTPSyncFixture.with(sites: ["anna"]) { fixture, sites in
+            let store = sites[0].store
+            try await SyncOverHTTPFaultTests.decide(2_000, on: store, label: "before")
+            let agent = try await fixture.agent(for: sites[0], maximumEventsPerBundle: 2_000)
+            let appending = Task {
+                try await SyncOverHTTPFaultTests.decide(50, on: store, label: "during")
+            }
+            let report = try await agent.sync()
+            try await appending.value
+            let rest = try await agent.sync()
+            #expect(report.pushed.eventCount + rest.pushed.eventCount == 10_250)
+            #expect(try await HTTPSyncFixture.log(of: fixture.hub).count == 10_250)
+            try await SyncOverHTTPFaultTests.expectConverged(fixture, sites[0])
+        }
+    }
+
+    @Test func aSyncOverHTTPSTrustsTheHubWithItsCAFileAndRefusesClearlyWithoutIt() async throws {
+        try await TestCertificates.with { certificates in
+            let configuration = HubServer.Configuration(
+                port: 0,
+                tls: HubServer.Configuration.TLS(
+                    certificateChainPath: certificates.certificateFile,
+                    privateKeyPath: certificates.keyFile
+                )
+            )
+            try await HTTPSyncFixture.with(sites: ["anna"], configuration: configuration) { fixture, sites in
+                #expect(fixture.url.hasPrefix("https://"))
+                try await SyncOverHTTPFaultTests.decide(3, on: sites[0].store, label: "tls")
+                let untrusting = try await fixture.agent(for: sites[0])
+                let error = await #expect(throws: TransportError.self) { try await untrusting.sync() }
+                #expect(error?.code == .tls && error?.isRetryable == false)
+                #expect(error?.message.contains("--ca-file") == true, "\(String(describing: error))")
+                let trusting = try await fixture.agent(
+                    for: sites[0],
+                    transport: fixture.transport(
+                        for: sites[0],
+                        tls: TLSOptions(caFile: certificates.caFile, pinnedPublicKey: certificates.pin)
+                    )
+                )
+                let report = try await trusting.sync()
+                #expect(report.pushed.accepted.count == 3)
+                try await SyncOverHTTPFaultTests.expectConverged(fixture, sites[0])
+            }
         }
     }
 }
