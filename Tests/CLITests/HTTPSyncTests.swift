@@ -106,4 +106,34 @@ struct HTTPSyncTests {
             #expect(result.stderr.contains("unreachable") && result.stderr.contains("nothing was lost"), "\(result)")
         }
     }
+
+    @Test func aScheduledSyncWaitsOutAnOutageAndStopsCleanlyOnSIGTERM() async throws {
+        try await Self.withHubAndLaptops { directory, hub, laptops in
+            let hubStore = directory.appending("hub")
+            try await hub.stop()
+            try await Self.run([
+                "append", "--store", laptops[0], "--type", "WorkOrderCompleted", "--tag", "workOrder:wo-7",
+            ])
+            let scheduled = try OpossumCLI.start([
+                "sync", "--store", laptops[0], "--every", "1s", "--attempts", "1",
+            ])
+            // Head office comes back on the same address a little later.
+            try await Task.sleep(for: .seconds(1))
+            let restarted = try await HubProcess.start(store: hubStore, port: hub.port, logDirectory: directory.path)
+            var arrived = false
+            for _ in 0..<100 where !arrived {
+                try await Task.sleep(for: .milliseconds(200))
+                let read = try await OpossumCLI.run(["read", "--store", hubStore])
+                arrived = read.stdout.contains("workOrder:wo-7")
+            }
+            scheduled.terminate()
+            let result = try await scheduled.result()
+            #expect(try await restarted.stop() == .exited(0))
+            #expect(arrived, "the scheduled sync delivered the decision once the hub was back")
+            #expect(result.exitCode == 0, "\(result)")
+            #expect(result.stderr.contains("unreachable") && result.stderr.contains("next sync in"), "\(result)")
+            #expect(result.stderrLines.last == "opossum: scheduled sync stopped", "\(result)")
+            #expect(result.stdout.contains("pushed 1 event"), "\(result)")
+        }
+    }
 }

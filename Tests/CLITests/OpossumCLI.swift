@@ -42,6 +42,11 @@ struct RunningCommand: Sendable {
         child.kill()
     }
 
+    /// Sends SIGTERM: the process is asked to stop cleanly.
+    func terminate() {
+        child.send(SIGTERM)
+    }
+
     /// Waits for the process to end and returns what it did.
     func result() async throws -> CommandResult {
         let arguments = arguments
