@@ -113,7 +113,10 @@ let package = Package(
             dependencies: [
                 "Opossum",
                 "OpossumSync",
+                "OpossumCurl",
+                "OpossumHub",
                 "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -30,6 +30,8 @@ struct BenchSizes: Sendable {
     var bigStoreAppends: Int
     /// How many tags one run of the read-by-tag workload reads.
     var tagReads: Int
+    /// How many events one run of the HTTP workload pushes and pulls.
+    var httpEvents = 100_000
 
     init(_ mode: BenchMode) {
         switch mode {
@@ -54,6 +56,7 @@ struct BenchSizes: Sendable {
             distinctTagValues = 300
             bigStoreAppends = 30
             tagReads = 5
+            httpEvents = 2000
         }
     }
 }

@@ -109,10 +109,7 @@ struct RunCommand: AsyncParsableCommand {
             comparisons += appends + tagReads + fullReads + projections + open + peakMemory + [load]
         }
         if wants(.bundle) { comparisons += try await BundleRoundTrips(context: context).roundTrips() }
-        var table = ResultTable(rows: comparisons.map(\.row))
-        table.rows += [
-            .notYet("HTTP push then pull on loopback", target: "≥ 50,000 events/s")
-        ]
-        return table
+        if wants(.http) { comparisons += try await HTTPRoundTrips(context: context).roundTrips() }
+        return ResultTable(rows: comparisons.map(\.row))
     }
 }

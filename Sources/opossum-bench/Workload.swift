@@ -22,11 +22,13 @@ enum Workload: String, CaseIterable, Sendable, ExpressibleByArgument {
     case projection
     /// Carrying a laptop's log to the hub in bundles, conditions re-validated.
     case bundle
+    /// A laptop's decisions pushed to a hub over HTTP on loopback, and pulled by another.
+    case http
 
     /// Whether the workload needs the big stores.
     var needsBigStores: Bool {
         switch self {
-        case .single, .concurrent, .batch, .bundle: return false
+        case .single, .concurrent, .batch, .bundle, .http: return false
         case .bigAppend, .tagRead, .fullRead, .open, .peakMemory, .projection: return true
         }
     }
