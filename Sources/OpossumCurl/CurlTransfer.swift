@@ -273,7 +273,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// Moves a complete pulled body into place; removes an incomplete one.
     private func finishDownload() {
-        guard let file = download, let temporary = request.temporaryDestination, let destination = request.destination
+        guard download != nil, let temporary = request.temporaryDestination, let destination = request.destination
         else { return }
         download = nil
         sink = nil
@@ -281,8 +281,9 @@ final class CurlTransfer: @unchecked Sendable {
             try? SystemCall.removeFile(temporary)
             return
         }
+        // Not flushed: the bundle is applied at once and deleted; after a crash the
+        // site simply pulls again.
         do {
-            try file.sync()
             try SystemCall.rename(temporary, to: destination)
             outcome.delivered = true
         } catch {

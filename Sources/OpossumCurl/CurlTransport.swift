@@ -64,12 +64,20 @@ public struct CurlTransport: SyncTransport {
     /// `GET /v1/sites/{site}/pull`: streams the pull bundle to a temporary file next to
     /// `path` and renames it to `path` once complete; an interrupted pull leaves nothing.
     ///
-    /// - Parameter maximumEvents: At most about this many events; 0 or less leaves it to
-    ///   the hub.
+    /// - Parameters:
+    ///   - maximumEvents: At most about this many events; 0 or less leaves it to the hub.
+    ///   - compressed: Whether the hub gzip-compresses the bundle (for slow links).
     /// - Throws: ``OpossumSync/TransportError``, or `CancellationError`.
-    public func pull(after cursor: UInt64, verdictsAfter: UInt64, maximumEvents: Int, to path: String) async throws {
+    public func pull(
+        after cursor: UInt64,
+        verdictsAfter: UInt64,
+        maximumEvents: Int,
+        compressed: Bool,
+        to path: String
+    ) async throws {
         var query = "after=\(cursor)&verdictsAfter=\(verdictsAfter)"
         if maximumEvents > 0 { query += "&maxEvents=\(maximumEvents)" }
+        if compressed { query += "&compress=1" }
         let request = CurlRequest(
             name: "pull",
             method: .get,

@@ -71,6 +71,25 @@ struct SyncOverHTTPTests {
         }
     }
 
+    @Test func aCompressedSyncCarriesTheSameDecisionsBothWays() async throws {
+        try await HTTPSyncFixture.with(sites: ["anna", "ben"]) { fixture, sites in
+            try await SyncOverHTTPFaultTests.decide(40, on: sites[0].store, label: "gz")
+            var agents: [SyncAgent] = []
+            for site in sites {
+                agents.append(
+                    SyncAgent(
+                        site: try await SiteSync(store: site.store, hub: site.hub),
+                        transport: fixture.transport(for: site),
+                        options: SyncAgent.Options(compressed: true)
+                    )
+                )
+            }
+            #expect(try await agents[0].sync().pushed.accepted.count == 40)
+            #expect(try await agents[1].sync().pulled.eventCount == 200)
+            try await SyncOverHTTPFaultTests.expectConverged(fixture, sites[1])
+        }
+    }
+
     @Test func aLargePushGoesInBoundedBundlesAndEveryBatchIsJudgedOnce() async throws {
         try await HTTPSyncFixture.with(sites: ["anna"]) { fixture, sites in
             let store = sites[0].store

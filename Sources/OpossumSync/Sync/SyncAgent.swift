@@ -150,6 +150,7 @@ public struct SyncAgent: Sendable {
                     after: cursor,
                     verdictsAfter: verdictsSeen,
                     maximumEvents: options.maximumEventsPerBundle,
+                    compressed: options.compressed,
                     to: path
                 )
                 summary = try await site.importPull(from: path)

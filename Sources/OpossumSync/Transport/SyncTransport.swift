@@ -20,8 +20,29 @@ public protocol SyncTransport: Sendable {
 
     /// Fetches the pull bundle of the hub's events after hub position `cursor` (at most
     /// about `maximumEvents`) and the verdicts numbered after `verdictsAfter`, and
-    /// writes it to `path`, streamed to disk.
+    /// writes it to `path`, streamed to disk; gzip-compressed by the hub when
+    /// `compressed` (bundle readers recognise it).
     ///
     /// - Throws: ``TransportError``.
-    func pull(after cursor: UInt64, verdictsAfter: UInt64, maximumEvents: Int, to path: String) async throws
+    func pull(
+        after cursor: UInt64,
+        verdictsAfter: UInt64,
+        maximumEvents: Int,
+        compressed: Bool,
+        to path: String
+    ) async throws
+}
+
+extension SyncTransport {
+    /// Fetches an uncompressed pull bundle; see
+    /// ``pull(after:verdictsAfter:maximumEvents:compressed:to:)``.
+    public func pull(after cursor: UInt64, verdictsAfter: UInt64, maximumEvents: Int, to path: String) async throws {
+        try await pull(
+            after: cursor,
+            verdictsAfter: verdictsAfter,
+            maximumEvents: maximumEvents,
+            compressed: false,
+            to: path
+        )
+    }
 }
