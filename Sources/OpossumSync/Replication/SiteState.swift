@@ -12,6 +12,9 @@ struct SiteState: Sendable {
         var localPosition: Position
         var hubCursor: UInt64
         var verdictsSeen: UInt64
+        /// The position of the pull's record, the last of its commit: the commit holds
+        /// `localPosition...recordPosition`, the hub's events and sync records only.
+        var recordPosition: Position
     }
 
     /// The pulls, in log order.
@@ -26,6 +29,31 @@ struct SiteState: Sendable {
     /// The last own position the hub has judged: everything up to it has a verdict.
     var acknowledgedThrough: UInt64 {
         verdicts.values.map { $0.originRange.upperBound.rawValue }.max() ?? 0
+    }
+
+    /// The first position at or after `position` that no pull's commit holds — where a
+    /// site's own events can be — and the position of the next pull's commit after it,
+    /// if any: an export reads only between pulls.
+    func ownRange(from position: Position) -> (start: Position, nextPull: Position?) {
+        var start = position
+        // Pulls are in log order and their commits do not overlap.
+        var index = pullIndex(atOrAfter: start)
+        while index < pulls.count, pulls[index].localPosition <= start {
+            start = max(start, pulls[index].recordPosition.next)
+            index += 1
+        }
+        return (start, index < pulls.count ? pulls[index].localPosition : nil)
+    }
+
+    /// The index of the first pull whose commit ends at or after `position`.
+    private func pullIndex(atOrAfter position: Position) -> Int {
+        var low = 0
+        var high = pulls.count
+        while low < high {
+            let middle = (low + high) / 2
+            if pulls[middle].recordPosition < position { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// The pull that was the latest for a decision that read up to local position
@@ -55,7 +83,8 @@ struct SiteState: Sendable {
                     PullPoint(
                         localPosition: Position(pulled.firstLocalPosition),
                         hubCursor: pulled.hubCursor,
-                        verdictsSeen: pulled.verdictsSeen
+                        verdictsSeen: pulled.verdictsSeen,
+                        recordPosition: record.position
                     )
                 )
             default:

@@ -70,8 +70,11 @@ public struct SiteSync: Sendable {
         var openEvents: [StoredEvent] = []
         var next = Position(start + 1)
         scan: while eventCount < maximumEvents {
+            // Pulled events are the hub's: read only between the pulls' commits.
+            let (from, nextPull) = state.ownRange(from: next)
+            let limit = nextPull.map { Int(min($0.rawValue - from.rawValue, 4096)) } ?? 4096
             // The lines are copied as they are: no need to decode payloads.
-            let chunk = try await store.readStored(from: next, limit: 4096, lines: true)
+            let chunk = try await store.readStored(from: from, limit: limit, lines: true)
             guard let last = chunk.last else { break }
             next = last.event.position.next
             for stored in chunk where stored.event.origin == nil && !stored.event.type.hasPrefix("$") {
