@@ -133,6 +133,16 @@ let package = Package(
             path: "Tests/ProjectionWorker",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "opossum-soak",
+            dependencies: [
+                "Opossum",
+                "OpossumTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tests/Soak",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "OpossumTestSupport",
             path: "Tests/TestSupport",
