@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "FieldService", targets: ["FieldService"]),
         .executable(name: "opossum", targets: ["opossum"]),
         .executable(name: "opossum-bench", targets: ["opossum-bench"]),
+        .executable(name: "opossum-bench-reader", targets: ["opossum-bench-reader"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -115,10 +116,20 @@ let package = Package(
                 "OpossumSync",
                 "OpossumCurl",
                 "OpossumHub",
-                "CSQLite",
+                "OpossumBenchBaseline",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "OpossumBenchBaseline",
+            dependencies: ["Opossum", "CSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "opossum-bench-reader",
+            dependencies: ["Opossum", "OpossumBenchBaseline"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -16,9 +16,11 @@ require_swift Scripts/bench.sh
 # The SQLite baseline links the system's libsqlite3.
 ensure_system_libraries Scripts/bench.sh
 
-build=(swift build -c release --product opossum-bench)
+build=(swift build -c release)
 if [ -n "${OPOSSUM_BENCH_SCRATCH:-}" ]; then build+=(--scratch-path "$OPOSSUM_BENCH_SCRATCH"); fi
-"${build[@]}"
+# The benchmark, and the lean reader it runs as a child to measure peak memory.
+"${build[@]}" --product opossum-bench
+"${build[@]}" --product opossum-bench-reader
 bin="$("${build[@]}" --show-bin-path)"
 
 exec "$bin/opossum-bench" --data-dir .bench-data --report docs/benchmarks.md \

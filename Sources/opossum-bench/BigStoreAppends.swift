@@ -1,4 +1,5 @@
 import Opossum
+import OpossumBenchBaseline
 
 /// Conditional appends on the big store: what an append costs when the store is large and
 /// the condition must be checked against its index. No flushes (Opossum `.none`, SQLite

@@ -1,5 +1,6 @@
 import Foundation
 import Opossum
+import OpossumBenchBaseline
 
 /// The read workloads on the big stores: opening, reading one tag, reading everything,
 /// and the peak memory of reading everything. The stores hold exactly their loaded events.
@@ -158,10 +159,12 @@ struct BigStoreReads: Sendable {
     /// The peak memory of a child process that opens the store and streams every event.
     func peakMemory() async throws -> [Comparison] {
         context.note("peak memory reading all of the \(size) store (child processes)")
-        let executable = context.executable
+        // A lean program of its own, next to this one: its memory is the reading's alone.
+        let executable = URL(fileURLWithPath: context.executable).deletingLastPathComponent()
+            .appendingPathComponent("opossum-bench-reader").path
         let expected = stores.eventCount
-        let opossumArguments = ["peak-memory", "--opossum", stores.opossumPath]
-        let sqliteArguments = ["peak-memory", "--sqlite", stores.sqlitePath]
+        let opossumArguments = ["--opossum", stores.opossumPath]
+        let sqliteArguments = ["--sqlite", stores.sqlitePath]
         let samples = try await alternate(
             rounds: context.sizes.runs,
             [

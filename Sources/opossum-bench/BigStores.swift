@@ -1,5 +1,6 @@
 import Foundation
 import Opossum
+import OpossumBenchBaseline
 
 /// An Opossum store and a SQLite database holding the same events, for the workloads
 /// that need a big store: built fast (no flushes, large batches), then closed cleanly.

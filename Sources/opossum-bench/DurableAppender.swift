@@ -1,5 +1,6 @@
 import Foundation
 import Opossum
+import OpossumBenchBaseline
 
 /// One durable append workload, run against a new Opossum store (`.flush`) or a new SQLite
 /// database (`synchronous=FULL`): `writers` writers append for `duration`, each its own
@@ -76,7 +77,7 @@ struct DurableAppender: Sendable {
                 let condition =
                     isConditional ? SQLiteEventStore.Condition(tag: writer.batch.tag.description, after: last) : nil
                 guard let position = try writer.store.append(writer.batch.events, condition: condition) else {
-                    throw SQLiteError(code: 0, message: "a condition on disjoint tags failed: the benchmark is wrong")
+                    throw BenchError(message: "a condition on disjoint tags failed in SQLite: the benchmark is wrong")
                 }
                 last = position
                 appended += writer.batch.events.count

@@ -1,4 +1,5 @@
 import Opossum
+import OpossumBenchBaseline
 
 /// The workloads that flush every commit: the disk's own limit, single-event appends,
 /// concurrent conditional appends, and batches. Every store is new and on the same disk.

@@ -1,4 +1,5 @@
 import Foundation
+import OpossumBenchBaseline
 
 /// The machine a run measured, for the report: results only mean something next to it.
 struct MachineInfo: Sendable {

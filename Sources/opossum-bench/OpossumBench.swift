@@ -15,7 +15,7 @@ struct OpossumBench: AsyncParsableCommand {
             Example:
               opossum-bench --quick --data-dir .bench-data --report docs/benchmarks.md
             """,
-        subcommands: [RunCommand.self, PeakMemoryCommand.self],
+        subcommands: [RunCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

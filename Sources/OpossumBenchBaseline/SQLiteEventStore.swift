@@ -1,5 +1,5 @@
 import Foundation
-import Opossum
+package import Opossum
 
 /// The baseline: the same DCB work as Opossum, done the usual way with SQLite.
 ///
@@ -10,17 +10,23 @@ import Opossum
 /// index on `event_tags(position)` lets a read load each event's tags. WAL journal.
 ///
 /// A connection belongs to one thread; concurrent writers open one each.
-final class SQLiteEventStore {
+package final class SQLiteEventStore {
     /// When a commit is considered done: `FULL` flushes the WAL on every commit, `OFF` never.
-    enum Synchronous: String, Sendable {
+    package enum Synchronous: String, Sendable {
         case full = "FULL"
         case off = "OFF"
     }
 
     /// A DCB append condition on one tag: fail if an event with `tag` is after `after`.
-    struct Condition: Sendable {
-        var tag: String
-        var after: Int64
+    package struct Condition: Sendable {
+        package var tag: String
+        package var after: Int64
+
+        /// A condition on `tag` after position `after`.
+        package init(tag: String, after: Int64) {
+            self.tag = tag
+            self.after = after
+        }
     }
 
     private static let schema = """
@@ -31,7 +37,7 @@ final class SQLiteEventStore {
         CREATE INDEX IF NOT EXISTS event_tags_position ON event_tags(position);
         """
 
-    let database: SQLiteDatabase
+    package let database: SQLiteDatabase
     private let begin: SQLiteStatement
     private let commit: SQLiteStatement
     private let rollback: SQLiteStatement
@@ -44,7 +50,7 @@ final class SQLiteEventStore {
     /// Makes `folder` and a new database in it, with the tables, in WAL mode.
     ///
     /// - Returns: The database's path.
-    static func create(inNewFolder folder: String) throws -> String {
+    package static func create(inNewFolder folder: String) throws -> String {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = folder + "/events.sqlite"
         let database = try SQLiteDatabase(path: path)
@@ -54,7 +60,7 @@ final class SQLiteEventStore {
     }
 
     /// Opens the database at `path`, made by ``create(inNewFolder:)``, and prepares its statements.
-    init(path: String, synchronous: Synchronous) throws {
+    package init(path: String, synchronous: Synchronous) throws {
         database = try SQLiteDatabase(path: path)
         database.setBusyTimeout(.seconds(30))
         try database.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=\(synchronous.rawValue)")
@@ -77,7 +83,7 @@ final class SQLiteEventStore {
     /// the inserts run under one write lock (`BEGIN IMMEDIATE`).
     ///
     /// - Returns: The last event's position, or `nil` if the condition failed.
-    func append(_ events: [Event], condition: Condition? = nil) throws -> Int64? {
+    package func append(_ events: [Event], condition: Condition? = nil) throws -> Int64? {
         try begin.run()
         do {
             if let condition {
@@ -100,7 +106,7 @@ final class SQLiteEventStore {
     }
 
     /// Inserts `events` inside the caller's transaction.
-    func insert(_ events: [Event], timestamp: Int64) throws {
+    package func insert(_ events: [Event], timestamp: Int64) throws {
         for event in events {
             insertEvent.bind(event.type, at: 1)
             insertEvent.bind(event.data, at: 2)
@@ -116,7 +122,7 @@ final class SQLiteEventStore {
     }
 
     /// The events with `tag`, in position order, each with all its tags.
-    func events(withTag tag: String) throws -> [SequencedEvent] {
+    package func events(withTag tag: String) throws -> [SequencedEvent] {
         eventsWithTag.bind(tag, at: 1)
         defer { eventsWithTag.reset() }
         var events: [SequencedEvent] = []
@@ -137,7 +143,7 @@ final class SQLiteEventStore {
     /// returns how many there were.
     ///
     /// Walks the events table and the tag index side by side, both in position order.
-    func forEachEvent(_ body: (SequencedEvent) -> Void) throws -> Int {
+    package func forEachEvent(_ body: (SequencedEvent) -> Void) throws -> Int {
         let events = try database.prepare("SELECT position, type, data, ts FROM events ORDER BY position")
         let tags = try database.prepare("SELECT position, tag FROM event_tags ORDER BY position")
         var hasTag = try tags.step()
@@ -156,13 +162,13 @@ final class SQLiteEventStore {
     }
 
     /// The highest position, or 0 for an empty database.
-    func head() throws -> Int64 {
+    package func head() throws -> Int64 {
         let statement = try database.prepare("SELECT max(position) FROM events")
         return try statement.step() ? statement.int64(at: 0) : 0
     }
 
     /// Copies the WAL into the database file and empties it, as a clean shutdown leaves it.
-    func checkpoint() throws {
+    package func checkpoint() throws {
         try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     }
 

@@ -2,15 +2,15 @@ import CSQLite
 import Foundation
 
 /// One SQLite connection, used by one thread only.
-final class SQLiteDatabase {
+package final class SQLiteDatabase {
     /// The C handle.
-    let handle: OpaquePointer
+    package let handle: OpaquePointer
 
     /// Opens (creating if needed) the database at `path`.
     ///
     /// The connection is used by one thread only, so SQLite's own mutexes are turned off.
     /// The corresponding C function is `sqlite3_open_v2`.
-    init(path: String) throws {
+    package init(path: String) throws {
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &handle, flags, nil)
@@ -27,10 +27,10 @@ final class SQLiteDatabase {
     }
 
     /// The SQLite library's version, such as `3.40.1`.
-    static var libraryVersion: String { String(cString: sqlite3_libversion()) }
+    package static var libraryVersion: String { String(cString: sqlite3_libversion()) }
 
     /// Runs `sql`, one or more statements, ignoring any rows they return.
-    func execute(_ sql: String) throws {
+    package func execute(_ sql: String) throws {
         var error: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(handle, sql, nil, nil, &error)
         guard code == SQLITE_OK else {
@@ -41,18 +41,19 @@ final class SQLiteDatabase {
     }
 
     /// Compiles `sql`, one statement, for repeated use.
-    func prepare(_ sql: String) throws -> SQLiteStatement {
+    package func prepare(_ sql: String) throws -> SQLiteStatement {
         try SQLiteStatement(database: self, sql: sql)
     }
 
     /// How long a statement waits for another connection's lock before failing with `SQLITE_BUSY`.
-    func setBusyTimeout(_ timeout: Duration) {
-        sqlite3_busy_timeout(handle, Int32(timeout.seconds * 1000))
+    package func setBusyTimeout(_ timeout: Duration) {
+        let (seconds, attoseconds) = timeout.components
+        sqlite3_busy_timeout(handle, Int32(seconds * 1000 + attoseconds / 1_000_000_000_000_000))
     }
 
     /// The position (rowid) the last `INSERT` on this connection gave its row.
-    var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    package var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// The connection's last error message.
-    var errorMessage: String { String(cString: sqlite3_errmsg(handle)) }
+    package var errorMessage: String { String(cString: sqlite3_errmsg(handle)) }
 }

@@ -6,22 +6,22 @@ import Glibc
 import Musl
 #endif
 
-/// What a ``PeakMemoryCommand`` child reports: one line, `events N peak_kib K maxrss_kib M`.
+/// What a peak-memory child (`opossum-bench-reader`) reports: one line, `events N peak_kib K maxrss_kib M`.
 ///
 /// The peak is the process's high-water resident set (`VmHWM` in `/proc/self/status`).
 /// `getrusage(RUSAGE_SELF).ru_maxrss` is reported too but not used: Linux carries it over
 /// `execve` from the process that spawned the child (here the benchmark itself, whose
 /// resident set is large by then), so it is the parent's peak as often as the child's.
-struct PeakMemoryReport: Sendable {
+package struct PeakMemoryReport: Sendable {
     /// How many events the child read.
-    var events: Int
+    package var events: Int
     /// The child's peak resident set size, in KiB (`VmHWM`).
-    var peakResidentKiB: Int
+    package var peakResidentKiB: Int
     /// `getrusage`'s `ru_maxrss`, in KiB, which may include the parent's peak.
-    var maximumResidentKiB: Int
+    package var maximumResidentKiB: Int
 
     /// The report of this process, now.
-    static func current(events: Int) -> PeakMemoryReport {
+    package static func current(events: Int) -> PeakMemoryReport {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
@@ -37,10 +37,10 @@ struct PeakMemoryReport: Sendable {
     }
 
     /// The line the child prints.
-    var line: String { "events \(events) peak_kib \(peakResidentKiB) maxrss_kib \(maximumResidentKiB)" }
+    package var line: String { "events \(events) peak_kib \(peakResidentKiB) maxrss_kib \(maximumResidentKiB)" }
 
     /// Parses the line a child printed.
-    init?(line: String) {
+    package init?(line: String) {
         let words = line.split(separator: " ")
         guard words.count == 6, words[0] == "events", words[2] == "peak_kib", words[4] == "maxrss_kib",
             let events = Int(words[1]), let peak = Int(words[3]), let maximum = Int(words[5])
@@ -48,21 +48,9 @@ struct PeakMemoryReport: Sendable {
         self.init(events: events, peakResidentKiB: peak, maximumResidentKiB: maximum)
     }
 
-    init(events: Int, peakResidentKiB: Int, maximumResidentKiB: Int) {
+    package init(events: Int, peakResidentKiB: Int, maximumResidentKiB: Int) {
         self.events = events
         self.peakResidentKiB = peakResidentKiB
         self.maximumResidentKiB = maximumResidentKiB
-    }
-
-    /// Runs `executable ARGUMENTS` (a `peak-memory` command) as a child and returns its
-    /// peak memory in bytes, checking that it read `expected` events.
-    static func measure(_ executable: String, _ arguments: [String], expecting expected: Int) async throws -> Double {
-        let output = try await PlainThreads.run { try ChildProcess.run(executable, arguments) }
-        let line = output.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard output.status == 0, let report = PeakMemoryReport(line: line) else {
-            throw BenchError(message: "peak-memory child exited \(output.status) saying \(line.debugDescription)")
-        }
-        try check(report.events == expected, "the peak-memory child read \(report.events) events, not \(expected)")
-        return Double(report.peakResidentKiB) * 1024
     }
 }
