@@ -47,6 +47,15 @@ struct HubHTTPError: Error, Sendable {
         )
     }
 
+    /// `400`: the push body ended before its end — the site's connection broke mid-upload.
+    /// The site is usually gone; if not, it sends the bundle again.
+    static let uploadInterrupted = HubHTTPError(
+        status: .badRequest,
+        code: "uploadInterrupted",
+        message: "the push ended before its end: the connection broke during the upload; send it again",
+        closesConnection: true
+    )
+
     /// `503`: the hub is shutting down.
     static let shuttingDown = HubHTTPError(
         status: .serviceUnavailable,

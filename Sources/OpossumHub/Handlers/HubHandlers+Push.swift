@@ -26,7 +26,17 @@ extension HubHandlers {
         let start = ContinuousClock.now
         let file = spool.newFile("push")
         do {
-            let size = try await spool.receive(request.body, into: file, limit: configuration.maximumBodySize)
+            let size: Int
+            do {
+                size = try await spool.receive(request.body, into: file, limit: configuration.maximumBodySize)
+            } catch let error as HubHTTPError {
+                throw error
+            } catch let error as EventStoreError {
+                throw HubHTTPError.internalError("the hub could not spool the push: \(error.message)")
+            } catch {
+                // The body stream failed: the site's connection broke, not the hub.
+                throw HubHTTPError.uploadInterrupted
+            }
             metrics.bytesReceived.increment(by: Int64(size))
             let received = ContinuousClock.now
             let verdicts = try await siteLocks.withLock(for: site.storeId) {
@@ -73,11 +83,19 @@ extension HubHandlers {
             switch error {
             case let error as HubHTTPError: error
             case let error as SyncError: .refused(error, site: site)
+            case let error as EventStoreError where error.code.isLimitExceeded:
+                // Over the hub store's limits: sending it again cannot help, so not a 5xx.
+                HubHTTPError(
+                    status: .badRequest,
+                    code: error.code.rawValue,
+                    message: "head office's store refuses the push: \(error.message)"
+                )
             case let error as EventStoreError: .internalError("the hub could not store the push: \(error.message)")
             default: .internalError("the hub could not receive the push: \(error)")
             }
         if answer.status == .forbidden { metrics.authenticationFailures.increment() }
-        logger.warning(
+        logger.log(
+            level: answer.code == HubHTTPError.uploadInterrupted.code ? .notice : .warning,
             "push refused",
             metadata: [
                 "site": "\(site.name)", "siteStoreId": "\(site.storeId.uuidString)",

@@ -24,6 +24,9 @@ extension HubServer {
         /// `onListening` then reports.
         public var port: Int
         /// The largest push body accepted, in bytes; a larger one is answered `413`.
+        /// Keep it well above the sites' `FileEventStore.Limits.maximumBatchSize`
+        /// (16 MiB by default, against 256 MiB here): a push carries whole batches, so
+        /// a batch larger than this could never be pushed.
         public var maximumBodySize: Int
         /// The most events a pull bundle holds (whole batches, so about): the default
         /// when a site asks for no `maxEvents`, and the ceiling when it asks for more.
