@@ -11,7 +11,9 @@ struct AppendCommand: AsyncParsableCommand {
             Give one event with --type (plus --tag and --data), or many with --batch: a \
             file, or - for standard input, of JSON lines {"type": ..., "tags": ["key:value", \
             ...], "data": <any JSON>}. Blank lines are skipped; the whole batch is appended \
-            atomically, and a bad line stops it with its line number.
+            atomically, and a bad line stops it with its line number. The store's default \
+            limits apply: at most 10,000 events and 16 MiB per batch, 1 MiB per event, 64 \
+            tags per event and 256 bytes per tag; over one, nothing is written.
 
             --condition makes the append conditional: it fails, writing nothing, if an event \
             matching the condition's query exists (after position "after", when given). \

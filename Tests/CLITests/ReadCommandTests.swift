@@ -78,7 +78,7 @@ struct ReadCommandTests {
     @Test func readStopsQuietlyWhenTheReaderGoesAway() async throws {
         try await TemporaryDirectory.with { directory in
             let store = try await TestStore.create(in: directory)
-            let batch = (1...20_000).map { #"{"type":"Bulk","data":\#($0)}"# }.joined(separator: "\n")
+            let batch = (1...10_000).map { #"{"type":"Bulk","data":\#($0)}"# }.joined(separator: "\n")
             let appended = try await store.run(["append", "--batch", "-"], stdin: Data(batch.utf8))
             try #require(appended.exitCode == 0, "\(appended)")
 

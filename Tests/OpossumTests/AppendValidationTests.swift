@@ -75,24 +75,28 @@ struct AppendValidationTests {
         }
     }
 
-    @Test("An event larger than maximumEventSize is refused with limitExceeded")
+    @Test("An event larger than maximumEventSize is refused with eventTooLarge")
     func oversizedEventIsRefused() async throws {
         let limit = 64 << 10
-        let options = FileEventStore.Options(durability: .none, maximumEventSize: limit)
+        // Tags large enough to make the event too large, each under the tag limit.
+        let options = FileEventStore.Options(
+            durability: .none,
+            limits: FileEventStore.Limits(maximumEventSize: limit, maximumTagSize: 1 << 20)
+        )
         let bigString = String(repeating: "x", count: 100 << 10)
         try await expectRefused(
             [Event(type: "T", data: json("\"\(bigString)\""))],
-            with: .limitExceeded,
+            with: .eventTooLarge,
             options: options
         )
         try await expectRefused(
             [Event(type: "T", data: json("{}")).tagged("big", bigString)],
-            with: .limitExceeded,
+            with: .eventTooLarge,
             options: options
         )
         try await expectRefused(
             [.studentRegistered("s1"), Event(type: "T", data: json("\"\(bigString)\""))],
-            with: .limitExceeded,
+            with: .eventTooLarge,
             options: options
         )
     }
@@ -106,6 +110,14 @@ struct AppendValidationTests {
             #expect(try await store.readLast(.all)?.data == data)
         }
     }
+}
+
+extension FileEventStore.Options {
+    /// Test options whose tag limit lets the hostile long tags through.
+    fileprivate static let roomyTags = FileEventStore.Options(
+        durability: .none,
+        limits: FileEventStore.Limits(maximumTagSize: 64 << 10)
+    )
 }
 
 @Suite("Names from users never become paths")
@@ -140,7 +152,8 @@ struct HostileNameTests {
         let tags = Self.hostileTags(marker: marker, temporaryDirectory: temporaryDirectory)
         #expect(Set(tags).count == tags.count)
 
-        try await withStoreAndDirectory { store, directory in
+        // The long tags are over the default tag limit: these tests are about paths, not limits.
+        try await withStoreAndDirectory(options: .roomyTags) { store, directory in
             let storeRelative = "stores/site/store"
             let rootBefore = try directory.contents().filter { !$0.hasPrefix(storeRelative + "/") }
             for (index, tag) in tags.enumerated() {

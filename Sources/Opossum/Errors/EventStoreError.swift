@@ -9,8 +9,18 @@ public struct EventStoreError: Error, Hashable, Sendable, CustomStringConvertibl
         case invalidTag
         /// A query or read option is malformed.
         case invalidQuery
-        /// An event or batch is larger than the store's configured limit.
-        case limitExceeded
+        /// An event is larger than ``FileEventStore/Limits/maximumEventSize``.
+        case eventTooLarge
+        /// An event carries more tags than ``FileEventStore/Limits/maximumTagsPerEvent``.
+        case tooManyTags
+        /// A tag's key and value are longer than ``FileEventStore/Limits/maximumTagSize``.
+        case tagTooLarge
+        /// An append holds more events than ``FileEventStore/Limits/maximumEventsPerBatch``.
+        case tooManyEvents
+        /// An append is larger than ``FileEventStore/Limits/maximumBatchSize``.
+        case batchTooLarge
+        /// The store already has ``FileEventStore/Limits/maximumSubscriptions`` open.
+        case tooManySubscriptions
         /// The directory is not an Opossum store.
         case notAStore
         /// The directory already holds a store.
@@ -23,6 +33,17 @@ public struct EventStoreError: Error, Hashable, Sendable, CustomStringConvertibl
         case io
         /// The store was closed, or a failed flush left it needing to re-open first.
         case closed
+
+        /// Whether the code is one of the ``FileEventStore/Limits`` being exceeded: a
+        /// refusal of what was asked, not damage, that asking again cannot change.
+        public var isLimitExceeded: Bool {
+            switch self {
+            case .eventTooLarge, .tooManyTags, .tagTooLarge, .tooManyEvents, .batchTooLarge, .tooManySubscriptions:
+                true
+            default:
+                false
+            }
+        }
     }
 
     /// What went wrong.

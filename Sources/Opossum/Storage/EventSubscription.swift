@@ -8,6 +8,11 @@
 /// (returns `nil`) when the consuming task is cancelled, and throws
 /// ``EventStoreError/Code/closed`` when the store is closed.
 ///
+/// A subscription is open from its first `next()` until it ends or its iterator is
+/// dropped (a `for` loop left with `break` drops it); a store allows
+/// ``FileEventStore/Limits/maximumSubscriptions`` open at once, and the first `next()`
+/// of one more throws ``EventStoreError/Code/tooManySubscriptions``.
+///
 /// ```swift
 /// let completions = try Query.types("WorkOrderCompleted")
 /// let task = Task {
@@ -26,6 +31,8 @@ public struct EventSubscription: AsyncSequence, Sendable {
     static let chunkSize = 256
 
     let engine: StoreEngine
+    /// The store's count of open subscriptions.
+    let slots: SubscriptionSlots
     let query: Query
     let from: Position?
     /// Whether system and withdrawn events are delivered too (for sync and projections).
@@ -33,12 +40,23 @@ public struct EventSubscription: AsyncSequence, Sendable {
 
     /// Starts the subscription; nothing is read until the first `next()`.
     public func makeAsyncIterator() -> Iterator {
-        Iterator(engine: engine, query: query, next: from?.rawValue ?? 1, includingHidden: includingHidden)
+        Iterator(
+            engine: engine,
+            slots: slots,
+            query: query,
+            next: from?.rawValue ?? 1,
+            includingHidden: includingHidden
+        )
     }
 
     /// Iterates an ``EventSubscription``.
     public struct Iterator: AsyncIteratorProtocol {
         private let engine: StoreEngine
+        private let slots: SubscriptionSlots
+        /// This subscription's place among the store's open ones, from the first `next()` on.
+        private var slot: SubscriptionSlots.Slot?
+        /// Whether the subscription ended (cancelled, or failed): it delivers nothing more.
+        private var hasEnded = false
         private let query: Query
         /// The lowest position not yet delivered.
         private var next: UInt64
@@ -50,8 +68,9 @@ public struct EventSubscription: AsyncSequence, Sendable {
 
         private let includingHidden: Bool
 
-        init(engine: StoreEngine, query: Query, next: UInt64, includingHidden: Bool) {
+        init(engine: StoreEngine, slots: SubscriptionSlots, query: Query, next: UInt64, includingHidden: Bool) {
             self.engine = engine
+            self.slots = slots
             self.query = query
             self.includingHidden = includingHidden
             self.next = Swift.max(next, 1)
@@ -66,7 +85,33 @@ public struct EventSubscription: AsyncSequence, Sendable {
         /// The next matching event, waiting for it to be committed if need be;
         /// `nil` once the task is cancelled. Runs in the caller's isolation, so only
         /// fetching a new chunk or waiting for a commit leaves it.
+        ///
+        /// - Throws: ``EventStoreError/Code/tooManySubscriptions`` on the first call when
+        ///   the store has ``FileEventStore/Limits/maximumSubscriptions`` open already;
+        ///   ``EventStoreError/Code/closed`` once the store is closed.
         public mutating func next(isolation actor: isolated (any Actor)?) async throws -> SequencedEvent? {
+            guard !hasEnded else { return nil }
+            if slot == nil && Task.isCancelled { return end() }
+            do {
+                if slot == nil { slot = try slots.acquire() }
+                return try await nextEvent(isolation: actor) ?? end()
+            } catch {
+                _ = end()
+                throw error
+            }
+        }
+
+        /// Ends the subscription, giving its slot back; `nil`, for `next()` to return.
+        private mutating func end() -> SequencedEvent? {
+            hasEnded = true
+            slot = nil
+            chunk = []
+            reader = nil
+            return nil
+        }
+
+        /// The next matching event, or `nil` once the task is cancelled.
+        private mutating func nextEvent(isolation actor: isolated (any Actor)?) async throws -> SequencedEvent? {
             while true {
                 if let event = chunk.popLast() { return event }
                 if Task.isCancelled { return nil }

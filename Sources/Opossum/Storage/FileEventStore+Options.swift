@@ -14,24 +14,46 @@ extension FileEventStore {
     public struct Options: Sendable, Hashable {
         /// When an append is considered done; ``Durability/flush`` unless chosen otherwise.
         public var durability: Durability
-        /// The largest encoded size of one event, in bytes: 16 MiB by default.
-        public var maximumEventSize: Int
         /// The size at which a segment is closed and the next one started: 64 MiB by default.
         public var segmentSize: Int
         /// How many events may be committed before the index checkpoint is rewritten.
         public var checkpointInterval: Int
+        /// The sizes and counts the store refuses to go over; see ``Limits``.
+        public var limits: Limits
+
+        /// The largest event, in bytes: ``Limits/maximumEventSize`` of ``limits``.
+        public var maximumEventSize: Int {
+            get { limits.maximumEventSize }
+            set { limits.maximumEventSize = newValue }
+        }
 
         /// Creates options; every default is the safe, durable one.
         public init(
             durability: Durability = .flush,
-            maximumEventSize: Int = 16 << 20,
+            segmentSize: Int = 64 << 20,
+            checkpointInterval: Int = 100_000,
+            limits: Limits = Limits()
+        ) {
+            self.durability = durability
+            self.limits = limits
+            // Offsets within a segment are 32-bit: leave room for the event that crosses the size.
+            self.segmentSize = min(segmentSize, Int(UInt32.max) - max(0, limits.maximumEventSize))
+            self.checkpointInterval = checkpointInterval
+        }
+
+        /// Creates options with the default ``Limits`` but for the largest event, in bytes.
+        public init(
+            durability: Durability = .flush,
+            maximumEventSize: Int,
             segmentSize: Int = 64 << 20,
             checkpointInterval: Int = 100_000
         ) {
-            self.durability = durability
-            self.maximumEventSize = maximumEventSize
-            self.segmentSize = min(segmentSize, Int(UInt32.max) - maximumEventSize)
-            self.checkpointInterval = checkpointInterval
+            self.init(
+                durability: durability,
+                segmentSize: segmentSize,
+                checkpointInterval: checkpointInterval,
+                limits: Limits(maximumEventSize: maximumEventSize)
+            )
         }
     }
 }

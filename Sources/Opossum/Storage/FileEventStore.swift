@@ -20,6 +20,8 @@ package import Foundation
 /// ```
 public final class FileEventStore: EventStore {
     let engine: StoreEngine
+    /// The subscriptions open on this store, against ``Limits/maximumSubscriptions``.
+    let subscriptionSlots: SubscriptionSlots
 
     /// The store's identity, from its `store.json`.
     public var identity: StoreIdentity { engine.identity }
@@ -30,6 +32,10 @@ public final class FileEventStore: EventStore {
 
     private init(engine: StoreEngine) {
         self.engine = engine
+        self.subscriptionSlots = SubscriptionSlots(
+            limit: engine.options.limits.maximumSubscriptions,
+            directory: engine.layout.root
+        )
         engine.startWriter()
     }
 
@@ -83,16 +89,17 @@ public final class FileEventStore: EventStore {
     /// Appends `events` as one atomic batch, if `condition` holds.
     ///
     /// The events are validated first (an empty batch, an empty type, a malformed
-    /// tag, data that is not JSON, or an event over ``Options/maximumEventSize`` is
+    /// tag, data that is not JSON, or a batch or event over one of the ``Limits`` is
     /// refused before the condition is looked at). The writer then evaluates the
     /// condition against every committed event and every append queued before this
     /// one, writes, flushes, and only then returns.
     ///
     /// - Returns: The position of the batch's last event.
     /// - Throws: ``AppendConditionError`` when the condition fails (nothing is
-    ///   written); ``EventStoreError`` for invalid events or storage failures.
+    ///   written); ``EventStoreError`` for invalid events, a limit exceeded (see
+    ///   ``EventStoreError/Code/isLimitExceeded``; nothing is written) or storage failures.
     public func append(_ events: [Event], condition: AppendCondition?) async throws -> Position {
-        let prepared = try EventValidator(maximumEventSize: engine.options.maximumEventSize).prepare(events)
+        let prepared = try EventValidator(limits: engine.options.limits).prepare(events)
         return try await withCheckedThrowingContinuation { continuation in
             let append = PendingAppend(events: prepared, condition: condition, continuation: continuation)
             if !engine.submit(append) {
@@ -104,7 +111,9 @@ public final class FileEventStore: EventStore {
     /// Runs `decide` on the writer thread with the store's current index and commits
     /// the batches it returns as one commit group, alone: nothing else is written
     /// between the decision and its commit. Events may carry reserved (`$`) types and
-    /// tags and origins; their ids and timestamps are kept when set.
+    /// tags and origins; their ids and timestamps are kept when set. Each batch is
+    /// held to the store's ``Limits`` like an append, but for Opossum's own records
+    /// (reserved types): one over a limit fails the whole commit, writing nothing.
     ///
     /// - Returns: The last committed position (the head, if nothing was written).
     package func commitDecided(_ decide: @escaping StoreView.Decide) async throws -> Position {
@@ -126,8 +135,11 @@ public final class FileEventStore: EventStore {
 
     /// The events matching `query` from `from` on (inclusive; `nil` starts at the
     /// first), then each new match as it commits; see ``EventSubscription``.
+    ///
+    /// At most ``Limits/maximumSubscriptions`` may be open at once: the first `next()`
+    /// of one more throws ``EventStoreError/Code/tooManySubscriptions``.
     public func subscribe(_ query: Query, from: Position? = nil) -> EventSubscription {
-        EventSubscription(engine: engine, query: query, from: from)
+        EventSubscription(engine: engine, slots: subscriptionSlots, query: query, from: from)
     }
 
     /// The events matching `query`, including system events (types starting with
@@ -161,7 +173,7 @@ public final class FileEventStore: EventStore {
 
     /// Like ``subscribe(_:from:)``, but delivering system and withdrawn events too.
     package func subscribeIncludingHidden(_ query: Query, from: Position? = nil) -> EventSubscription {
-        EventSubscription(engine: engine, query: query, from: from, includingHidden: true)
+        EventSubscription(engine: engine, slots: subscriptionSlots, query: query, from: from, includingHidden: true)
     }
 
     /// The matching event with the highest position, or `nil` if none matches.
