@@ -100,7 +100,7 @@ extension OpenFile {
     ) throws(EventStoreError) {
         // Unique per process and per write: two writes of one file may overlap.
         let temporary = path + ".\(getpid()).\(temporaryCounter.add(1, ordering: .relaxed).newValue).tmp"
-        do {
+        do throws(EventStoreError) {
             let file = try OpenFile(
                 path: temporary,
                 flags: O_WRONLY | O_CREAT | O_TRUNC,
@@ -108,8 +108,12 @@ extension OpenFile {
             )
             try file.write(bytes, at: 0)
             if durable { try file.sync() }
+            try SystemCall.rename(temporary, to: path)
+        } catch {
+            // A full disk must not also leave half-written temporary files behind.
+            try? SystemCall.removeFile(temporary)
+            throw error
         }
-        try SystemCall.rename(temporary, to: path)
         if durable { try SystemCall.fsyncDirectory(directory) }
     }
 

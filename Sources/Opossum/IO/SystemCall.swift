@@ -10,21 +10,42 @@ import Darwin
 ///
 /// Each wrapper retries `EINTR`, turns `errno` into an ``EventStoreError`` that names
 /// the file involved, and is the only caller of its C function in the package.
+/// Calls on paths under an installed ``IOSeam`` go through it: changes are recorded
+/// there and faults injected.
 package enum SystemCall {
     /// Runs `body` until it stops failing with `EINTR`; a `-1` result becomes an error.
     @inline(__always)
     static func retryingInterrupts<T: BinaryInteger>(
         _ what: String,
         path: String,
+        _ call: IOSeam.Call,
+        seam: IOSeam? = nil,
         _ body: () -> T
     ) throws(EventStoreError) -> T {
+        let seam = seam ?? IOSeam.covering(path)
         while true {
-            let result = body()
+            let result = attempt(call, path: path, seam: seam, body)
             if result != -1 { return result }
             let code = errno
             if code == EINTR { continue }
             throw error(what, path: path, errno: code)
         }
+    }
+
+    /// Runs `body` once, unless the seam injects a failure instead: then `errno`
+    /// is set and the result is `-1`, as from the C function.
+    @inline(__always)
+    private static func attempt<T: BinaryInteger>(
+        _ call: IOSeam.Call,
+        path: String,
+        seam: IOSeam?,
+        _ body: () -> T
+    ) -> T {
+        if let seam, let code = seam.injectedError(call, path: path) {
+            errno = code
+            return -1
+        }
+        return body()
     }
 
     /// Builds the error for a failed call, in words a person can act on.
@@ -44,7 +65,21 @@ package enum SystemCall {
 
     /// Opens a file. The corresponding C function is `open(2)`.
     static func open(_ path: String, _ flags: Int32, permissions: mode_t = 0o644) throws(EventStoreError) -> Int32 {
-        try retryingInterrupts("opening", path: path) { Glibc.open(path, flags | O_CLOEXEC, permissions) }
+        let seam = IOSeam.covering(path)
+        // A recording seam needs to know whether the file is new or emptied.
+        let changes = seam?.isRecording == true && flags & (O_CREAT | O_TRUNC) != 0
+        let existed = changes && exists(path)
+        let fd = try retryingInterrupts("opening", path: path, .open, seam: seam) {
+            Glibc.open(path, flags | O_CLOEXEC, permissions)
+        }
+        if changes {
+            if !existed {
+                seam?.record { .create(path: $0(path)) }
+            } else if flags & O_TRUNC != 0 {
+                seam?.record { .truncate(path: $0(path), length: 0) }
+            }
+        }
+        return fd
     }
 
     /// Closes a descriptor; errors are ignored because nothing can be retried. The C function is `close(2)`.
@@ -62,7 +97,7 @@ package enum SystemCall {
     ) throws(EventStoreError) -> Int {
         var done = 0
         while done < buffer.count {
-            let n = try retryingInterrupts("reading", path: path) {
+            let n = try retryingInterrupts("reading", path: path, .read) {
                 Glibc.pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
             }
             if n == 0 { break }
@@ -79,12 +114,21 @@ package enum SystemCall {
         at offset: UInt64,
         path: String
     ) throws(EventStoreError) {
+        let seam = IOSeam.covering(path)
         var done = 0
         while done < bytes.count {
-            let n = try retryingInterrupts("writing", path: path) {
-                Glibc.pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
+            let count = min(bytes.count - done, seam?.shortWriteLimit(path: path) ?? Int.max)
+            let n = try retryingInterrupts("writing", path: path, .write, seam: seam) {
+                Glibc.pwrite(fd, bytes.baseAddress! + done, count, off_t(offset) + off_t(done))
             }
             if n == 0 { throw EventStoreError(.io, "writing failed: the device accepted no bytes", path: path) }
+            seam?.record { relative in
+                .write(
+                    path: relative(path),
+                    offset: offset + UInt64(done),
+                    bytes: Array(UnsafeRawBufferPointer(rebasing: bytes[done..<(done + n)]))
+                )
+            }
             done += n
         }
     }
@@ -94,12 +138,16 @@ package enum SystemCall {
     static func fdatasync(_ fd: Int32, path: String) throws(EventStoreError) {
         // Never retried on a real error: after a failed flush the page cache may have
         // dropped the dirty pages, so a second flush could "succeed" without the data.
-        _ = try retryingInterrupts("flushing to disk", path: path) { Glibc.fdatasync(fd) }
+        let seam = IOSeam.covering(path)
+        _ = try retryingInterrupts("flushing to disk", path: path, .syncData, seam: seam) { Glibc.fdatasync(fd) }
+        seam?.record { .sync(path: $0(path)) }
     }
 
     /// Flushes a file or directory with its metadata. The corresponding C function is `fsync(2)`.
     static func fsync(_ fd: Int32, path: String) throws(EventStoreError) {
-        _ = try retryingInterrupts("flushing to disk", path: path) { Glibc.fsync(fd) }
+        let seam = IOSeam.covering(path)
+        _ = try retryingInterrupts("flushing to disk", path: path, .sync, seam: seam) { Glibc.fsync(fd) }
+        seam?.record { .sync(path: $0(path)) }
     }
 
     /// Flushes a directory so that entries created or renamed in it survive a power cut.
@@ -111,12 +159,16 @@ package enum SystemCall {
 
     /// Sets a file's length. The corresponding C function is `ftruncate(2)`.
     static func ftruncate(_ fd: Int32, to length: UInt64, path: String) throws(EventStoreError) {
-        _ = try retryingInterrupts("truncating", path: path) { Glibc.ftruncate(fd, off_t(length)) }
+        let seam = IOSeam.covering(path)
+        _ = try retryingInterrupts("truncating", path: path, .truncate, seam: seam) {
+            Glibc.ftruncate(fd, off_t(length))
+        }
+        seam?.record { .truncate(path: $0(path), length: length) }
     }
 
     /// Takes (blocking) or releases an advisory lock on a whole file. The C function is `flock(2)`.
     static func lock(_ fd: Int32, _ operation: Int32, path: String) throws(EventStoreError) {
-        _ = try retryingInterrupts("locking", path: path) { () -> Int32 in
+        _ = try retryingInterrupts("locking", path: path, .lock) { () -> Int32 in
             // `flock` is also a C struct; the explicit result type picks the function.
             let result: Int32 = flock(fd, operation)
             return result
@@ -126,7 +178,7 @@ package enum SystemCall {
     /// The size of an open file. The corresponding C function is `fstat(2)`.
     static func fileSize(_ fd: Int32, path: String) throws(EventStoreError) -> UInt64 {
         var info = stat()
-        _ = try retryingInterrupts("reading the size of", path: path) { Glibc.fstat(fd, &info) }
+        _ = try retryingInterrupts("reading the size of", path: path, .stat) { Glibc.fstat(fd, &info) }
         return UInt64(info.st_size)
     }
 
@@ -137,10 +189,15 @@ package enum SystemCall {
 
     /// Creates a directory; an existing one is fine. The corresponding C function is `mkdir(2)`.
     package static func makeDirectory(_ path: String) throws(EventStoreError) {
-        if mkdir(path, 0o755) == 0 { return }
-        let code = errno
-        if code == EEXIST { return }
-        throw error("creating the directory", path: path, errno: code)
+        let seam = IOSeam.covering(path)
+        do {
+            _ = try retryingInterrupts("creating the directory", path: path, .makeDirectory, seam: seam) {
+                mkdir(path, 0o755)
+            }
+        } catch  where error.errno == EEXIST {
+            return
+        }
+        seam?.record { .makeDirectory(path: $0(path)) }
     }
 
     /// Creates a directory and any missing parents, like `mkdir -p`.
@@ -154,23 +211,33 @@ package enum SystemCall {
 
     /// Atomically replaces `destination` with `source`. The corresponding C function is `rename(2)`.
     package static func rename(_ source: String, to destination: String) throws(EventStoreError) {
-        _ = try retryingInterrupts("renaming to \(destination)", path: source) { Glibc.rename(source, destination) }
+        let seam = IOSeam.covering(source)
+        _ = try retryingInterrupts("renaming to \(destination)", path: source, .rename, seam: seam) {
+            Glibc.rename(source, destination)
+        }
+        seam?.record { .rename(from: $0(source), to: $0(destination)) }
     }
 
     /// Removes a file; a missing one is fine. The corresponding C function is `unlink(2)`.
     package static func removeFile(_ path: String) throws(EventStoreError) {
-        if unlink(path) == 0 { return }
-        let code = errno
-        if code == ENOENT { return }
-        throw error("removing", path: path, errno: code)
+        let seam = IOSeam.covering(path)
+        do {
+            _ = try retryingInterrupts("removing", path: path, .remove, seam: seam) { unlink(path) }
+        } catch  where error.errno == ENOENT {
+            return
+        }
+        seam?.record { .remove(path: $0(path)) }
     }
 
     /// Removes an empty directory; a missing one is fine. The corresponding C function is `rmdir(2)`.
     static func removeDirectory(_ path: String) throws(EventStoreError) {
-        if rmdir(path) == 0 { return }
-        let code = errno
-        if code == ENOENT { return }
-        throw error("removing the directory", path: path, errno: code)
+        let seam = IOSeam.covering(path)
+        do {
+            _ = try retryingInterrupts("removing the directory", path: path, .remove, seam: seam) { rmdir(path) }
+        } catch  where error.errno == ENOENT {
+            return
+        }
+        seam?.record { .removeDirectory(path: $0(path)) }
     }
 
     /// Maps `length` bytes of a file read-only and shared, so reads see what any

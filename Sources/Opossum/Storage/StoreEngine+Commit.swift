@@ -121,7 +121,7 @@ extension StoreEngine {
         }
         var batches: [WriteBatch] = []
         var next = index.head + 1
-        let validator = EventValidator(maximumEventSize: options.maximumEventSize, allowsReserved: true)
+        let validator = EventValidator(limits: options.limits, allowsReserved: true)
         for batch in try decide(StoreView(engine: self, index: index)) {
             guard batch.origins.count == batch.events.count else {
                 throw EventStoreError(.invalidEvent, "a batch needs one origin (or nil) per event")
@@ -193,10 +193,13 @@ extension StoreEngine {
             }
         }
         // A new segment starts when the current one is full; a group never spans two.
+        // An empty current segment is started again: it may be one whose creation
+        // failed to flush its directory, or a crashed writer's, whose directory entry
+        // is not known to be durable; starting it makes it so before it holds a commit.
         let durable = options.durability == .flush
         let startsSegment =
-            current == nil
-            || (current!.end > 0 && current!.end + UInt64(writer.bytes.count) > UInt64(options.segmentSize))
+            current == nil || current!.end == 0
+            || current!.end + UInt64(writer.bytes.count) > UInt64(options.segmentSize)
         let file: OpenFile
         let start: UInt64
         if startsSegment {

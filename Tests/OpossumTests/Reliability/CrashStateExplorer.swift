@@ -1,0 +1,154 @@
+import Opossum
+import OpossumTestSupport
+
+/// Builds the on-disk states a power cut could leave behind a recorded workload,
+/// after the method of ALICE ("All File Systems Are Not Created Equal", OSDI 2014).
+///
+/// The model, per file rather than global: a write or truncate of a file is durable
+/// once a later flush (`fsync`/`fdatasync`) of that file has completed; a create,
+/// rename, remove or mkdir is durable once a later flush of its directory has
+/// completed. A crash point is just before each flush completes, and the end of the
+/// workload. At a crash point every durable change is on disk; each change issued
+/// before it and not yet durable may or may not be, in any combination, and a write
+/// may be torn. States explored per crash point: every prefix of the non-durable
+/// changes, each one dropped alone, the last one of each prefix torn (its first
+/// half, or zeros of its length: a size that reached the disk before the data), and
+/// a seeded sample of random subsets. Identical file trees are explored once.
+struct CrashStateExplorer {
+    /// One state: which recorded changes it holds.
+    struct CrashState {
+        /// The crash happened before the change with this sequence number.
+        let crashPoint: Int
+        /// The changes applied, by sequence number, in order.
+        let applied: [Int]
+        /// The change applied torn, if any (it is in ``applied``).
+        let torn: (sequence: Int, zeros: Bool)?
+        /// The files and directories of the state.
+        let tree: FileTree
+
+        /// The state, for a person reproducing it.
+        func describe(_ operations: [IOSeam.Operation]) -> String {
+            let applied = Set(applied)
+            var lines = ["crash before change #\(crashPoint) of \(operations.count)"]
+            for sequence in 0..<crashPoint {
+                let mark: String
+                if torn?.sequence == sequence {
+                    mark = torn!.zeros ? "zeroed" : "torn"
+                } else {
+                    mark = applied.contains(sequence) ? "applied" : "LOST"
+                }
+                lines.append("  #\(sequence) \(mark): \(operations[sequence])")
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    let initial: FileTree
+    let operations: [IOSeam.Operation]
+
+    /// Whether a completed flush of `synced` makes `operation` durable.
+    static func flush(of synced: String, covers operation: IOSeam.Operation) -> Bool {
+        switch operation {
+        case .write(let path, _, _), .truncate(let path, _):
+            path == synced
+        case .create(let path), .remove(let path), .makeDirectory(let path), .removeDirectory(let path):
+            FileTree.parent(path) == synced
+        case .rename(let from, let to):
+            FileTree.parent(to) == synced && FileTree.parent(from) == synced
+        case .sync:
+            true
+        }
+    }
+
+    /// The crash points: before each flush, and after the last change.
+    var crashPoints: [Int] {
+        operations.indices.filter {
+            if case .sync = operations[$0] { return true }
+            return false
+        } + [operations.count]
+    }
+
+    /// The changes issued before `crashPoint` that are durable there, and the others.
+    func split(at crashPoint: Int) -> (durable: [Int], volatile: [Int]) {
+        var durable: [Int] = []
+        var volatile: [Int] = []
+        for sequence in 0..<crashPoint {
+            let operation = operations[sequence]
+            if case .sync = operation { continue }
+            let flushed = (sequence + 1..<crashPoint).contains { later in
+                guard case .sync(let path) = operations[later] else { return false }
+                return Self.flush(of: path, covers: operation)
+            }
+            if flushed { durable.append(sequence) } else { volatile.append(sequence) }
+        }
+        return (durable, volatile)
+    }
+
+    /// Every distinct state, at most `limit` (a seeded sample of them beyond that).
+    ///
+    /// A file tree reached at several crash points is kept once, at the latest: what
+    /// was acknowledged only grows with the crash point, so that is the strictest.
+    func states(randomSubsets: Int, limit: Int, seed: UInt64) -> (states: [CrashState], candidates: Int) {
+        var random = SeededRandom(state: seed)
+        var seen: [FileTree: Int] = [:]
+        var states: [CrashState] = []
+        var candidates = 0
+        func add(_ crashPoint: Int, _ durable: [Int], _ chosen: [Int], torn: (Int, Bool)? = nil) {
+            candidates += 1
+            let applied = (durable + chosen).sorted()
+            var tree = initial
+            for sequence in applied {
+                if let torn, torn.0 == sequence, case .write(let path, let offset, let bytes) = operations[sequence] {
+                    let part = torn.1 ? [UInt8](repeating: 0, count: bytes.count) : Array(bytes.prefix(bytes.count / 2))
+                    tree.apply(.write(path: path, offset: offset, bytes: part))
+                } else {
+                    tree.apply(operations[sequence])
+                }
+            }
+            let state = CrashState(
+                crashPoint: crashPoint,
+                applied: applied,
+                torn: torn.map { (sequence: $0.0, zeros: $0.1) },
+                tree: tree
+            )
+            if let earlier = seen[tree] {
+                states[earlier] = state
+            } else {
+                seen[tree] = states.count
+                states.append(state)
+            }
+        }
+        for crashPoint in crashPoints {
+            let (durable, volatile) = split(at: crashPoint)
+            for count in 0...volatile.count {
+                add(crashPoint, durable, Array(volatile.prefix(count)))
+                if count > 0, case .write(_, _, let bytes) = operations[volatile[count - 1]], bytes.count > 1 {
+                    add(crashPoint, durable, Array(volatile.prefix(count)), torn: (volatile[count - 1], false))
+                    add(crashPoint, durable, Array(volatile.prefix(count)), torn: (volatile[count - 1], true))
+                }
+            }
+            for dropped in volatile.indices {
+                var chosen = volatile
+                chosen.remove(at: dropped)
+                add(crashPoint, durable, chosen)
+            }
+            guard !volatile.isEmpty else { continue }
+            for _ in 0..<randomSubsets {
+                let chosen = volatile.filter { _ in Bool.random(using: &random) }
+                let writes = chosen.filter {
+                    if case .write = operations[$0] { return true }
+                    return false
+                }
+                let torn =
+                    writes.isEmpty || Bool.random(using: &random) ? nil : (writes.randomElement(using: &random)!, false)
+                add(crashPoint, durable, chosen, torn: torn)
+            }
+        }
+        if states.count > limit {
+            var sampled = Set<Int>()
+            while sampled.count < limit { sampled.insert(Int.random(in: 0..<states.count, using: &random)) }
+            states = sampled.sorted().map { states[$0] }
+        }
+        return (states, candidates)
+    }
+}

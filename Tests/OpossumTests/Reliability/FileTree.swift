@@ -1,0 +1,88 @@
+import Foundation
+import Opossum
+
+/// A directory's files and subdirectories, in memory: where a crash state is built
+/// by replaying recorded changes, before it is written out to be opened.
+///
+/// Paths are relative to the directory (`""` is the directory itself). A change to
+/// a file whose directory entry does not exist in the state is dropped: its inode
+/// may have reached the disk, but nothing can find it after the power cut.
+struct FileTree: Hashable {
+    var files: [String: [UInt8]] = [:]
+    var directories: Set<String> = [""]
+
+    /// The tree below `root` as it is on disk now.
+    static func read(_ root: String) throws -> FileTree {
+        var tree = FileTree()
+        for relative in try TemporaryDirectory.contents(of: root) {
+            let path = root + "/" + relative
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue {
+                tree.directories.insert(relative)
+            } else {
+                tree.files[relative] = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+            }
+        }
+        return tree
+    }
+
+    /// The directory holding `path`.
+    static func parent(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+
+    /// Applies one recorded change.
+    mutating func apply(_ operation: IOSeam.Operation) {
+        switch operation {
+        case .write(let path, let offset, let bytes):
+            guard var content = files[path] else { return }
+            let end = Int(offset) + bytes.count
+            if content.count < end { content.append(contentsOf: repeatElement(0, count: end - content.count)) }
+            content.replaceSubrange(Int(offset)..<end, with: bytes)
+            files[path] = content
+        case .truncate(let path, let length):
+            guard var content = files[path] else { return }
+            if content.count > Int(length) {
+                content.removeLast(content.count - Int(length))
+            } else {
+                content.append(contentsOf: repeatElement(0, count: Int(length) - content.count))
+            }
+            files[path] = content
+        case .create(let path):
+            guard directories.contains(Self.parent(path)), files[path] == nil else { return }
+            files[path] = []
+        case .rename(let from, let to):
+            guard let content = files[from], directories.contains(Self.parent(to)) else { return }
+            files[from] = nil
+            files[to] = content
+        case .remove(let path):
+            files[path] = nil
+        case .makeDirectory(let path):
+            guard directories.contains(Self.parent(path)) else { return }
+            directories.insert(path)
+        case .removeDirectory(let path):
+            let prefix = path + "/"
+            guard !files.keys.contains(where: { $0.hasPrefix(prefix) }),
+                !directories.contains(where: { $0.hasPrefix(prefix) })
+            else { return }
+            directories.remove(path)
+        case .sync:
+            return
+        }
+    }
+
+    /// Writes the tree out as a new directory at `root`.
+    func write(to root: String) throws {
+        for directory in directories.sorted() {
+            try FileManager.default.createDirectory(
+                atPath: directory.isEmpty ? root : root + "/" + directory,
+                withIntermediateDirectories: true
+            )
+        }
+        for (path, content) in files {
+            try Data(content).write(to: URL(fileURLWithPath: root + "/" + path))
+        }
+    }
+}
