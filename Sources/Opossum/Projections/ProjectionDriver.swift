@@ -6,6 +6,9 @@ protocol ProjectionDriving: Sendable {
     func status() -> ProjectionStatus
     /// Rebuilds if needed (or if `force`), then follows the log until cancelled or failed.
     func run(force: Bool) async
+    /// Gives up the projection's lock once `run` has returned, so that another runner
+    /// can take it at once rather than when the last reference to the driver goes.
+    func releaseLock()
 }
 
 /// Maintains one projection whose lock this process holds: rebuilds it when needed,
@@ -44,6 +47,10 @@ final class ProjectionDriver<Definition: ProjectionDefinition>: ProjectionDrivin
         self.options = options
         self.durable = store.options.durability == .flush
         self.report = report
+    }
+
+    func releaseLock() {
+        try? lock.unlock()
     }
 
     func status() -> ProjectionStatus {

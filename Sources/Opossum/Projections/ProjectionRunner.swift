@@ -177,6 +177,7 @@ public final class ProjectionRunner: Sendable {
         }
         for entry in entries {
             await entry.task?.value
+            entry.driver?.releaseLock()
         }
     }
 }
