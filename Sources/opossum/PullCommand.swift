@@ -29,16 +29,7 @@ struct PullCommand: AsyncParsableCommand {
         let report = try await storeOptions.withStore { store in
             try await connection.agent(for: store).pull(progress: SyncOutput.progress)
         }
-        let closing = SyncOutput.closing(rejections: report.rejections)
-        let output = StandardOutput()
-        if json {
-            try output.writeLine(SyncOutput.json(pushed: nil, pulled: report, rejections: report.rejections))
-        } else {
-            for line in SyncOutput.lines(report) + SyncOutput.lines(rejections: report.rejections) {
-                try output.writeLine(line)
-            }
-        }
-        try output.flush()
-        if closing.exitCode != 0 { throw ExitCode(closing.exitCode) }
+        let exitCode = try SyncOutput.print(pushed: nil, pulled: report, rejections: report.rejections, json: json)
+        if exitCode != 0 { throw ExitCode(exitCode) }
     }
 }

@@ -29,17 +29,7 @@ struct PushCommand: AsyncParsableCommand {
         let report = try await storeOptions.withStore { store in
             try await connection.agent(for: store).push(progress: SyncOutput.progress)
         }
-        let rejections = report.rejected
-        let closing = SyncOutput.closing(rejections: rejections)
-        let output = StandardOutput()
-        if json {
-            try output.writeLine(SyncOutput.json(pushed: report, pulled: nil, rejections: rejections))
-        } else {
-            for line in SyncOutput.lines(report) + SyncOutput.lines(rejections: rejections) {
-                try output.writeLine(line)
-            }
-        }
-        try output.flush()
-        if closing.exitCode != 0 { throw ExitCode(closing.exitCode) }
+        let exitCode = try SyncOutput.print(pushed: report, pulled: nil, rejections: report.rejected, json: json)
+        if exitCode != 0 { throw ExitCode(exitCode) }
     }
 }

@@ -86,22 +86,12 @@ struct SyncCommand: AsyncParsableCommand {
 
     /// Prints `report` and returns the exit code it calls for.
     private static func print(_ report: SyncReport, json: Bool) throws -> Int32 {
-        let rejections = SyncOutput.rejections(report)
-        let closing = SyncOutput.closing(rejections: rejections)
-        let output = StandardOutput()
-        if json {
-            try output.writeLine(SyncOutput.json(pushed: report.pushed, pulled: report.pulled, rejections: rejections))
-        } else {
-            let lines =
-                SyncOutput.lines(report.pushed) + SyncOutput.lines(report.pulled)
-                + SyncOutput.lines(rejections: rejections)
-            for line in lines {
-                try output.writeLine(line)
-            }
-            try output.writeLine(closing.line)
-        }
-        try output.flush()
-        return closing.exitCode
+        try SyncOutput.print(
+            pushed: report.pushed,
+            pulled: report.pulled,
+            rejections: SyncOutput.rejections(report),
+            json: json
+        )
     }
 
     /// The time now, for the lines of a long-running sync.

@@ -62,6 +62,24 @@ enum SyncOutput {
         }
     }
 
+    /// Prints what a push, a pull or both did — readable lines (a sync, doing both, ends
+    /// with the closing line), or one JSON object — and returns the exit code it calls for.
+    static func print(pushed: PushReport?, pulled: PullReport?, rejections: [Verdict], json: Bool) throws -> Int32 {
+        let closing = closing(rejections: rejections)
+        let output = StandardOutput()
+        if json {
+            try output.writeLine(Self.json(pushed: pushed, pulled: pulled, rejections: rejections))
+        } else {
+            let isSync = pushed != nil && pulled != nil
+            let lines =
+                (pushed.map(lines) ?? []) + (pulled.map(lines) ?? []) + lines(rejections: rejections)
+                + (isSync ? [closing.line] : [])
+            for line in lines { try output.writeLine(line) }
+        }
+        try output.flush()
+        return closing.exitCode
+    }
+
     /// The closing line and exit code of a run that found `rejections`.
     static func closing(rejections: [Verdict]) -> (line: String, exitCode: Int32) {
         guard !rejections.isEmpty else { return ("synced", 0) }
