@@ -20,7 +20,6 @@ struct HubCrashTests {
                 name: "anna",
                 options: FileEventStore.Options(durability: .none)
             )
-            defer { Task { await site.close() } }
             let siteIdentity = try await SigningIdentity.loadOrCreate(for: site).identity
             let (_, token) = try await SiteRegistry.enrol(siteIdentity, hubURL: nil, in: hubStore)
             await hubStore.close()
@@ -70,6 +69,7 @@ struct HubCrashTests {
             let verdicts = try await SiteSync.verdicts(in: site)
             #expect(verdicts.map(\.number) == Array(1...3_000), "one verdict per decision, numbered without gaps")
             #expect(verdicts.allSatisfy { $0.outcome == .accepted })
+            await site.close()
             #expect(try await FileEventStore.check(at: hubPath).isHealthy)
         }
     }
