@@ -10,6 +10,8 @@ import OpossumSync
 struct CommandFailure: Error, CustomStringConvertible {
     /// The exit code when an append condition failed and nothing was written.
     static let appendConditionFailedExitCode: Int32 = 3
+    /// The exit code of a command stopped by SIGINT or SIGTERM, as a shell reports Ctrl-C.
+    static let interruptedExitCode: Int32 = 130
 
     /// What went wrong, without the `opossum: ` prefix.
     var message: String
@@ -36,6 +38,11 @@ struct CommandFailure: Error, CustomStringConvertible {
             self.init(storeError.description)
         case let syncError as SyncError:
             self.init(syncError.description)
+        case is CancellationError:
+            self.init(
+                "stopped on request (SIGINT or SIGTERM); nothing was lost, and the next run continues where this one stopped",
+                exitCode: Self.interruptedExitCode
+            )
         case let transport as TransportError where transport.isRetryable:
             self.init(
                 "\(transport.message); nothing was lost, the next sync tries again",

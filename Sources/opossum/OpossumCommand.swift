@@ -19,7 +19,7 @@ struct OpossumCommand: AsyncParsableCommand {
             line on standard error starting with "opossum: ". Exit codes: 0 success, 3 when an \
             append condition failed (nothing was written), 2 when a sync brought rejections to \
             review, 75 when head office could not be reached (nothing lost; sync again later), \
-            64 for a usage error, 1 for any other failure.
+            130 when stopped by SIGINT or SIGTERM, 64 for a usage error, 1 for any other failure.
 
             Example:
               export OPOSSUM_STORE=~/events
@@ -71,7 +71,8 @@ struct OpossumCommand: AsyncParsableCommand {
         case is StandardOutput.Closed:
             // The reader stopped listening; that is its choice, not a failure.
             Foundation.exit(EXIT_SUCCESS)
-        case is CommandFailure, is AppendConditionError, is EventStoreError, is SyncError, is TransportError:
+        case is CommandFailure, is AppendConditionError, is EventStoreError, is SyncError, is TransportError,
+            is CancellationError:
             CommandFailure(describing: error).exit()
         default:
             // ArgumentParser's errors: help requests, usage errors, ExitCode.
