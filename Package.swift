@@ -155,6 +155,31 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "OpossumFuzzTargets",
+            dependencies: [
+                "Opossum",
+                "OpossumSync",
+                "OpossumHub",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/FuzzTargets",
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "CLibFuzzer", path: "Tests/CLibFuzzer"),
+        .executableTarget(
+            name: "opossum-fuzz",
+            dependencies: ["OpossumFuzzTargets", "CLibFuzzer"],
+            path: "Tests/Fuzz",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FuzzCorpusTests",
+            dependencies: ["OpossumFuzzTargets", "OpossumTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "OpossumTestSupport",
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings

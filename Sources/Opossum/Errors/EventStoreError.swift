@@ -44,6 +44,16 @@ public struct EventStoreError: Error, Hashable, Sendable, CustomStringConvertibl
                 false
             }
         }
+
+        /// Whether the code refuses what was asked (a malformed event, tag or query, or
+        /// a limit exceeded) rather than reports a failure of the store: asking again
+        /// the same way cannot succeed.
+        public var isRefusal: Bool {
+            switch self {
+            case .invalidEvent, .invalidTag, .invalidQuery: true
+            default: isLimitExceeded
+            }
+        }
     }
 
     /// What went wrong.

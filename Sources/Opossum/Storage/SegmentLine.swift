@@ -93,6 +93,13 @@ enum SegmentLine {
         writer.append("}")
         writer.appendOriginField(origin)
         writer.appendConditionField(condition)
+        appendChecksum(coveringFrom: start, to: &writer)
+        writer.append("\n")
+    }
+
+    /// Ends the line begun at `start` in `writer` with its checksum field and closing
+    /// brace: `,"crc":"` + the CRC-32C of the bytes from `start` as 8 hex digits + `"}`.
+    static func appendChecksum(coveringFrom start: Int, to writer: inout JSONWriter) {
         let crc = writer.bytes.withUnsafeBytes {
             CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start...]))
         }
@@ -100,7 +107,7 @@ enum SegmentLine {
         for shift in stride(from: 28, through: 0, by: -4) {
             writer.bytes.append(hexDigits[Int((crc >> UInt32(shift)) & 0xF)])
         }
-        writer.append("\"}\n")
+        writer.append("\"}")
     }
 
     /// Whether `line` (without its newline) ends in a checksum that matches its bytes.

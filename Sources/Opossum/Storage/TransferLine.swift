@@ -26,6 +26,21 @@ package enum TransferLine {
         return writer.bytes
     }
 
+    /// How many bytes ``sealed(_:)`` adds: the checksum field and the closing brace.
+    package static let sealLength = SegmentLine.trailerLength
+
+    /// `body`, the start of a line up to its checksum, ended with the checksum field and
+    /// closing brace, as ``encode(_:batchFirst:batchCount:)`` ends the lines it makes.
+    ///
+    /// For tools that build lines from parts, such as the fuzzing harness, which lets
+    /// the fuzzer's lines past the checksum to the decoder behind it.
+    package static func sealed(_ body: some Collection<UInt8>) -> [UInt8] {
+        var writer = JSONWriter(capacity: body.count + SegmentLine.trailerLength)
+        writer.bytes.append(contentsOf: body)
+        SegmentLine.appendChecksum(coveringFrom: 0, to: &writer)
+        return writer.bytes
+    }
+
     /// Decodes a line made by ``encode(_:batchFirst:batchCount:)``.
     ///
     /// - Throws: ``EventStoreError`` with code ``EventStoreError/Code/corrupted`` when
@@ -41,6 +56,20 @@ package enum TransferLine {
                 guard SegmentLine.checksumIsValid(buffer), let decoded = try? SegmentLine.decode(buffer, payload: true)
                 else {
                     throw EventStoreError(.corrupted, "an event line fails its checksum or is malformed")
+                }
+                // A segment's own lines hold valid JSON; a line from elsewhere is checked,
+                // for a payload that is not JSON would make a line that reads back wrong.
+                let validity = decoded.event.data.withUnsafeBytes { data in
+                    Result { () throws(JSONSyntaxError) in
+                        if !data.isEmpty { try JSONScanner.validate(data) }
+                    }
+                }
+                if case .failure(let error) = validity {
+                    throw EventStoreError(
+                        .corrupted,
+                        "the event at position \(decoded.position) has data that is not valid JSON "
+                            + "(at byte \(error.offset): \(error.reason))"
+                    )
                 }
                 let event = SequencedEvent(
                     position: Position(decoded.position),

@@ -83,8 +83,9 @@ extension HubHandlers {
             switch error {
             case let error as HubHTTPError: error
             case let error as SyncError: .refused(error, site: site)
-            case let error as EventStoreError where error.code.isLimitExceeded:
-                // Over the hub store's limits: sending it again cannot help, so not a 5xx.
+            case let error as EventStoreError where error.code.isRefusal:
+                // An event the hub's store refuses, or over its limits: sending it again
+                // cannot help, so not a 5xx (which the site would retry).
                 HubHTTPError(
                     status: .badRequest,
                     code: error.code.rawValue,

@@ -1,5 +1,5 @@
 import Foundation
-import Hummingbird
+package import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 public import Logging
@@ -135,6 +135,13 @@ public final class HubServer: Sendable {
     /// and returns at once; `run` returns when the requests in progress are done.
     public func shutDownGracefully() async {
         await lifecycle.shutDown()
+    }
+
+    /// The hub's routes as an application that does not listen on any port: tests and
+    /// the fuzzing harness drive its handlers in process, through HummingbirdTesting's
+    /// router client.
+    package func inProcessApplication() -> some ApplicationProtocol {
+        Application(router: HubRoutes.router(handlers), logger: logger)
     }
 
     /// The server's metrics in the Prometheus text format, as `GET /metrics` answers.

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The last line of a bundle: a SHA-256 over every byte before it, the number of
@@ -16,6 +17,15 @@ struct BundleTrailer: Codable, Hashable, Sendable {
         var message = Array("opossum-bundle-1\n".utf8) + digest
         withUnsafeBytes(of: lines.bigEndian) { message.append(contentsOf: $0) }
         return message
+    }
+
+    /// The trailer for `lines` lines whose SHA-256 is `digest`, signed by `signer`.
+    static func signed(digest: [UInt8], lines: UInt64, by signer: SigningIdentity) throws -> BundleTrailer {
+        BundleTrailer(
+            lines: lines,
+            sha256: digest.hexText,
+            signature: try signer.signature(for: signedMessage(digest: digest, lines: lines)).base64EncodedString()
+        )
     }
 
     /// The trailer's line, `{"trailer":{...}}`, without a newline.
@@ -42,5 +52,21 @@ extension Sequence<UInt8> {
             text.append(digits[Int(byte & 0x0F)])
         }
         return String(decoding: text, as: UTF8.self)
+    }
+}
+
+extension SigningIdentity {
+    /// `body` (a header line and body lines, each ending in a newline) followed by a
+    /// trailer this store signs: the bytes of a bundle as ``BundleWriter`` would write
+    /// them.
+    ///
+    /// For tools that build bundles from parts, such as the fuzzing harness, which lets
+    /// the fuzzer's bundles past the checksum and signature to the import behind them.
+    package func sealedBundle(body: [UInt8]) throws -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: body)
+        let lines = UInt64(body.count { $0 == UInt8(ascii: "\n") })
+        let trailer = try BundleTrailer.signed(digest: Array(hasher.finalize()), lines: lines, by: self)
+        return body + (try trailer.encodedLine()) + [UInt8(ascii: "\n")]
     }
 }

@@ -76,13 +76,7 @@ public final class BundleWriter: @unchecked Sendable {
     @discardableResult
     public func finish() throws -> UInt64 {
         try flushBuffer()
-        let digest = Array(hasher.finalize())
-        let message = BundleTrailer.signedMessage(digest: digest, lines: lines)
-        let trailer = BundleTrailer(
-            lines: lines,
-            sha256: digest.hexText,
-            signature: try signer.signature(for: message).base64EncodedString()
-        )
+        let trailer = try BundleTrailer.signed(digest: Array(hasher.finalize()), lines: lines, by: signer)
         buffer += try trailer.encodedLine()
         buffer.append(UInt8(ascii: "\n"))
         var size = offset
