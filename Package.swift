@@ -181,6 +181,7 @@ let package = Package(
         ),
         .target(
             name: "OpossumTestSupport",
+            dependencies: ["Opossum"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

@@ -24,6 +24,9 @@ struct CheckCommand: AsyncParsableCommand {
         for problem in report.problems {
             StandardOutput.writeError("opossum: \(problem.description)")
         }
+        for notice in report.notices {
+            StandardOutput.writeError("opossum: note: \(notice.description)")
+        }
         let output = StandardOutput()
         let segments = report.segmentsVerified == 1 ? "1 segment" : "\(report.segmentsVerified) segments"
         let verdict =

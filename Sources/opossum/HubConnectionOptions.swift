@@ -38,6 +38,14 @@ struct HubConnectionOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
+            "About the most bytes in one bundle sent, such as 16M (lower if head office takes less).",
+            valueName: "size"
+        )
+    )
+    var maxBundleSize = ByteCount(SyncAgent.Options.defaultMaximumBytesPerBundle)
+
+    @Option(
+        help: ArgumentHelp(
             "How many times to try each request while head office is unreachable or busy, backing off between tries.",
             valueName: "count"
         )
@@ -80,7 +88,11 @@ struct HubConnectionOptions: ParsableArguments {
         return SyncAgent(
             site: try await SiteSync(store: store, hub: enrolment.hub),
             transport: transport,
-            options: SyncAgent.Options(maximumEventsPerBundle: maxEvents, compressed: compress)
+            options: SyncAgent.Options(
+                maximumEventsPerBundle: maxEvents,
+                maximumBytesPerBundle: maxBundleSize.bytes,
+                compressed: compress
+            )
         )
     }
 }

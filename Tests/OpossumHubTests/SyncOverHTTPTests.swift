@@ -109,6 +109,31 @@ struct SyncOverHTTPTests {
             #expect(try await HTTPSyncFixture.log(of: fixture.hub).count == 1000)
         }
     }
+
+    @Test func pushesStayUnderTheHubsBodyLimitWhichTheAgentLearnsFromTheStatus() async throws {
+        // 40 KiB of body at most: 30 decisions of ~5 KB need several bundles.
+        var configuration = HubServer.Configuration(port: 0)
+        configuration.maximumBodySize = 40 << 10
+        try await HTTPSyncFixture.with(sites: ["anna"], configuration: configuration) { fixture, sites in
+            let store = sites[0].store
+            let notes = String(repeating: "pressure within limits; ", count: 200)
+            for visit in 0..<30 {
+                _ = try await store.append(
+                    Event(
+                        type: "VisitLogged",
+                        data: Data(#"{"notes":"\#(notes)"}"#.utf8),
+                        tags: [Tag("visit", "\(visit)")]
+                    )
+                )
+            }
+            let agent = try await fixture.agent(for: sites[0])
+            let report = try await agent.sync()
+            #expect(report.pushed.eventCount == 30)
+            #expect(report.pushed.accepted.count == 30)
+            #expect(report.pushed.bundleCount >= 4)
+            #expect(try await HTTPSyncFixture.log(of: fixture.hub).count == 30)
+        }
+    }
 }
 
 /// The sync agent's guarantees around the transfer itself: resuming, one sync at a

@@ -201,12 +201,26 @@ package enum SystemCall {
     }
 
     /// Creates a directory and any missing parents, like `mkdir -p`.
-    package static func makeDirectories(_ path: String) throws(EventStoreError) {
+    ///
+    /// - Returns: The directories it made, outermost first.
+    @discardableResult
+    package static func makeDirectories(_ path: String) throws(EventStoreError) -> [String] {
         var prefix = path.hasPrefix("/") ? "" : "."
+        var made: [String] = []
         for component in path.split(separator: "/") {
             prefix += "/" + component
+            guard !exists(prefix) else { continue }
             try makeDirectory(prefix)
+            made.append(prefix)
         }
+        return made
+    }
+
+    /// The directory holding `path`.
+    package static func parentDirectory(of path: String) -> String {
+        let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+        return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
     }
 
     /// Atomically replaces `destination` with `source`. The corresponding C function is `rename(2)`.

@@ -30,6 +30,10 @@ public struct CheckReport: Hashable, Sendable {
     public var segmentsVerified: Int
     /// Everything found wrong; empty when the store is healthy.
     public var problems: [Problem]
+    /// What was found that needs no repair because the store mends it on its next
+    /// open, such as an index checkpoint a power cut left torn (the checkpoint is a
+    /// cache, rebuilt from the log). It does not make the store unhealthy.
+    public var notices: [Problem] = []
 
     /// Whether nothing was found wrong.
     public var isHealthy: Bool { problems.isEmpty }

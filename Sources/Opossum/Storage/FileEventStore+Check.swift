@@ -62,8 +62,34 @@ struct StoreChecker {
             }
             if !tail.isClean { break }
         }
-        problems += checkpointProblems(against: index, storeId: identity)
-        return CheckReport(eventsVerified: index.head, segmentsVerified: segmentsVerified, problems: problems)
+        var notices: [CheckReport.Problem] = []
+        if let damaged = damagedCheckpoint(storeId: identity) {
+            notices.append(damaged)
+        } else {
+            problems += checkpointProblems(against: index, storeId: identity)
+        }
+        return CheckReport(
+            eventsVerified: index.head,
+            segmentsVerified: segmentsVerified,
+            problems: problems,
+            notices: notices
+        )
+    }
+
+    /// A checkpoint that fails its checksum or names another store: what a power cut
+    /// during a checkpoint write leaves (checkpoints are not flushed), and what the
+    /// next open replaces by rebuilding the index from the log.
+    private func damagedCheckpoint(storeId identity: StoreIdentity) -> CheckReport.Problem? {
+        guard SystemCall.exists(layout.checkpointFile) else { return nil }
+        guard let bytes = try? OpenFile.readAll(layout.checkpointFile),
+            IndexCheckpoint.decode(bytes, storeId: identity.storeId) != nil
+        else {
+            return .init(
+                "the index checkpoint is damaged or belongs to another store; the next open rebuilds it from the log",
+                file: "Indices/index.checkpoint"
+            )
+        }
+        return nil
     }
 
     /// Where the index checkpoint disagrees with the index rebuilt from the log.
@@ -75,14 +101,7 @@ struct StoreChecker {
         guard SystemCall.exists(layout.checkpointFile) else { return [] }
         guard let bytes = try? OpenFile.readAll(layout.checkpointFile),
             let checkpoint = IndexCheckpoint.decode(bytes, storeId: identity.storeId)
-        else {
-            return [
-                .init(
-                    "the index checkpoint is damaged or belongs to another store; the next open rebuilds it",
-                    file: file
-                )
-            ]
-        }
+        else { return [] }
         guard checkpoint.head <= rebuilt.head else {
             return [
                 .init(

@@ -213,11 +213,15 @@ final class StoreEngine: Sendable {
     }
 
     /// Creates a new store's directories and `store.json`.
+    ///
+    /// When it returns, the store survives a power cut: its files are flushed, and so
+    /// are the directories that hold it, up to the first one that existed before.
     static func create(_ layout: StoreLayout, name: String) throws(EventStoreError) -> StoreIdentity {
-        try SystemCall.makeDirectories(layout.root)
+        let made = try SystemCall.makeDirectories(layout.root)
         if SystemCall.exists(layout.identityFile) {
             throw EventStoreError(.alreadyExists, "an Opossum store already exists here", path: layout.root)
         }
+        try removeAbandonedCreation(layout)
         // A store takes a directory of its own: never scatter its files among others.
         if let stranger = try SystemCall.listDirectory(layout.root).first {
             throw EventStoreError(
@@ -240,6 +244,41 @@ final class StoreEngine: Sendable {
         }
         try SystemCall.fsyncDirectory(layout.root)
         try OpenFile.writeAtomically(Array(bytes) + [0x0A], to: layout.identityFile, directory: layout.root)
+        // Without this, a power cut could take the store's own directory entry, and
+        // with it every event acknowledged since.
+        for directory in Set((made + [layout.root]).map(SystemCall.parentDirectory(of:))) {
+            try SystemCall.fsyncDirectory(directory)
+        }
         return identity
+    }
+
+    /// Removes what a creation cut short by a crash left behind, so that creating the
+    /// store again works. Until `store.json` is in place, creation makes nothing but
+    /// the empty `Events/` and `Indices/` directories and temporary copies of
+    /// `store.json`; a directory holding anything else is left alone.
+    private static func removeAbandonedCreation(_ layout: StoreLayout) throws(EventStoreError) {
+        let names = try SystemCall.listDirectory(layout.root)
+        guard !names.isEmpty else { return }
+        func lastComponent(_ path: String) -> String { URL(fileURLWithPath: path).lastPathComponent }
+        let identityName = lastComponent(layout.identityFile)
+        let isLeftover: (String) -> Bool = { name in
+            switch name {
+            case lastComponent(layout.eventsDirectory):
+                (try? SystemCall.listDirectory(layout.eventsDirectory).isEmpty) == true
+            case lastComponent(layout.indicesDirectory):
+                (try? SystemCall.listDirectory(layout.indicesDirectory).isEmpty) == true
+            default:
+                name.hasPrefix(identityName + ".") && name.hasSuffix(".tmp")
+            }
+        }
+        guard names.allSatisfy(isLeftover) else { return }
+        for name in names {
+            let path = layout.root + "/" + name
+            if name.hasSuffix(".tmp") {
+                try SystemCall.removeFile(path)
+            } else {
+                try SystemCall.removeDirectory(path)
+            }
+        }
     }
 }

@@ -40,10 +40,13 @@ struct HubHandlers: Sendable {
         )
     }
 
-    /// `GET /v1/sites/{site}/status`: what the hub knows of the site.
+    /// `GET /v1/sites/{site}/status`: what the hub knows of the site, and the largest
+    /// push it takes.
     func status(_ request: Request, context: HubRequestContext) async throws -> Response {
         let site = try await authorize(request, context: context)
-        return try Self.json(try await hubSync.status(of: site.identity))
+        var status = try await hubSync.status(of: site.identity)
+        status.maximumPushBytes = configuration.maximumBodySize
+        return try Self.json(status)
     }
 
     /// The enrolled site that the request's token belongs to, which must be the site

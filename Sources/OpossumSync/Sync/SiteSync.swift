@@ -48,15 +48,20 @@ public struct SiteSync: Sendable {
     /// that only crosses a network and is deleted right after need not be `durable`
     /// (flushed to disk).
     ///
-    /// - Parameter hubJudgedThrough: The own position up to which the hub says it has
-    ///   judged this site's batches (``SiteStatus/judgedThrough``), when it was asked:
-    ///   the bundle starts after it even before its verdicts arrive, so a large first
-    ///   push that was cut short resumes instead of starting over.
+    /// - Parameters:
+    ///   - hubJudgedThrough: The own position up to which the hub says it has judged
+    ///     this site's batches (``SiteStatus/judgedThrough``), when it was asked: the
+    ///     bundle starts after it even before its verdicts arrive, so a large first push
+    ///     that was cut short resumes instead of starting over.
+    ///   - maximumBytes: About the most bytes the bundle's lines may take (before
+    ///     compression): it ends with the batch that reaches it. A hub refuses a push
+    ///     over its body limit, so an agent passes that limit here.
     /// - Returns: What the bundle holds (``BundleHeader/eventCount`` 0 when nothing was left to push).
     public func exportPush(
         to path: String,
         hubJudgedThrough: UInt64 = 0,
         maximumEvents: Int = 10_000,
+        maximumBytes: Int = .max,
         compressed: Bool = false,
         durable: Bool = true
     ) async throws -> BundleSummary {
@@ -65,11 +70,12 @@ public struct SiteSync: Sendable {
         let start = max(acknowledged, hubJudgedThrough)
         var batches: [(BundleLine.PushedBatch, [StoredEvent])] = []
         var eventCount = 0
+        var byteCount = 0
         // The batch being gathered: its first event, and its events so far.
         var openFirst: StoredEvent?
         var openEvents: [StoredEvent] = []
         var next = Position(start + 1)
-        scan: while eventCount < maximumEvents {
+        scan: while eventCount < maximumEvents && byteCount < maximumBytes {
             // Pulled events are the hub's: read only between the pulls' commits.
             let (from, nextPull) = state.ownRange(from: next)
             let limit = nextPull.map { Int(min($0.rawValue - from.rawValue, 4096)) } ?? 4096
@@ -87,8 +93,11 @@ public struct SiteSync: Sendable {
                 guard openEvents.count == first.batchCount else { continue }
                 batches.append((translate(first, count: openEvents.count, state: state), openEvents))
                 eventCount += openEvents.count
+                // Each line and its newline, and the batch's own line, which holds the
+                // condition the first line holds, and a few numbers.
+                byteCount += openEvents.reduce(256 + (first.line?.count ?? 0)) { $0 + ($1.line?.count ?? 0) + 1 }
                 openFirst = nil
-                if eventCount >= maximumEvents { break scan }
+                if eventCount >= maximumEvents || byteCount >= maximumBytes { break scan }
             }
         }
         let header = BundleHeader(

@@ -14,15 +14,29 @@ public struct SyncAgent: Sendable {
     public struct Options: Hashable, Sendable {
         /// The most events a bundle carries (whole batches; the hub may lower it for pulls).
         public var maximumEventsPerBundle: Int
+        /// About the most bytes a push bundle carries (whole batches, before
+        /// compression); the agent goes lower when the hub says it takes less.
+        public var maximumBytesPerBundle: Int
         /// Whether push bundles are gzip-compressed, and pulls asked to be.
         public var compressed: Bool
 
+        /// The default ``maximumBytesPerBundle``: 64 MiB.
+        public static let defaultMaximumBytesPerBundle = 64 << 20
+
         /// Makes options.
-        public init(maximumEventsPerBundle: Int = 50_000, compressed: Bool = false) {
+        public init(
+            maximumEventsPerBundle: Int = 50_000,
+            maximumBytesPerBundle: Int = Options.defaultMaximumBytesPerBundle,
+            compressed: Bool = false
+        ) {
             self.maximumEventsPerBundle = maximumEventsPerBundle
+            self.maximumBytesPerBundle = maximumBytesPerBundle
             self.compressed = compressed
         }
     }
+
+    /// What a push bundle holds besides its lines: the header and the trailer.
+    static let bundleFraming = 16 << 10
 
     /// The site's side of sync.
     public let site: SiteSync
@@ -93,12 +107,18 @@ public struct SyncAgent: Sendable {
         let workspace = SyncWorkspace(store: site.store)
         var judged = status.judgedThrough
         var report = PushReport()
+        // Under the hub's body limit, with room for the header and the trailer.
+        let maximumBytes = min(
+            options.maximumBytesPerBundle,
+            status.maximumPushBytes.map { max(1, $0 - Self.bundleFraming) } ?? .max
+        )
         while true {
             let path = try await workspace.newBundlePath("push")
             let bundle = try await site.exportPush(
                 to: path,
                 hubJudgedThrough: judged,
                 maximumEvents: options.maximumEventsPerBundle,
+                maximumBytes: maximumBytes,
                 compressed: options.compressed,
                 durable: false
             )
@@ -128,8 +148,7 @@ public struct SyncAgent: Sendable {
             report.verdicts += receipt.verdicts
             progress(.pushed(bundle: report.bundleCount, eventCount: report.eventCount, receipt: receipt))
             judged = max(judged, receipt.verdicts.last?.verdict.originRange.upperBound.rawValue ?? judged)
-            // A bundle stops early only when the site has nothing more to send.
-            if eventCount < options.maximumEventsPerBundle { return report }
+            // The next export finds nothing when this one took the rest.
         }
     }
 

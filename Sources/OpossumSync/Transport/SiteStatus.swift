@@ -19,6 +19,9 @@ public struct SiteStatus: Codable, Hashable, Sendable {
     public var reportedCursor: UInt64?
     /// When the site last pushed.
     public var lastContact: Date?
+    /// The largest push body the hub accepts, in bytes, when it says: a hub serving
+    /// HTTP does, and the sync agent keeps its bundles under it.
+    public var maximumPushBytes: Int?
 
     /// Makes a status.
     public init(
@@ -29,7 +32,8 @@ public struct SiteStatus: Codable, Hashable, Sendable {
         judgedThrough: UInt64,
         verdictCount: UInt64,
         reportedCursor: UInt64? = nil,
-        lastContact: Date? = nil
+        lastContact: Date? = nil,
+        maximumPushBytes: Int? = nil
     ) {
         self.siteStoreId = siteStoreId
         self.siteName = siteName
@@ -39,5 +43,6 @@ public struct SiteStatus: Codable, Hashable, Sendable {
         self.verdictCount = verdictCount
         self.reportedCursor = reportedCursor
         self.lastContact = lastContact
+        self.maximumPushBytes = maximumPushBytes
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Opossum
+import OpossumTestSupport
 import Testing
 
 /// Every on-disk state a power cut could leave behind a recorded workload opens,
@@ -96,6 +97,11 @@ struct CrashStateTests {
         do {
             try state.tree.write(to: directory)
             defer { try? FileManager.default.removeItem(atPath: directory) }
+            // `check` as an administrator would run it after the power cut, before any open.
+            let before = try await FileEventStore.check(at: directory)
+            guard before.isHealthy else {
+                return "check after the crash found: " + before.problems.map(\.description).joined(separator: "; ")
+            }
             let store = try await FileEventStore.open(at: directory, options: FileEventStore.Options(durability: .none))
             let events = try await store.readAll(.all)
             let acknowledged = recording.batches.filter { $0.acknowledgedAt <= state.crashPoint }.map(\.last).max() ?? 0
@@ -160,6 +166,92 @@ struct CrashStateTests {
             #expect(states.count >= minimumStates, "explored too few states")
             let first = violations.prefix(3).joined(separator: "\n\n")
             #expect(violations.count == 0, "\(violations.count) violations; the first:\n\(first)")
+        }
+    }
+
+    @Test("a power cut while a store is created leaves no store, or one that opens with what was acknowledged")
+    func storeCreationSurvivesEveryCrashState() async throws {
+        try await withTemporaryDirectory { temp in
+            // Recorded from the directory that will hold the store, so its creation is seen.
+            let parent = temp.path(of: "parent")
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            let initial = try FileTree.read(parent)
+            let seam = IOSeam.install(at: parent, recording: true)
+            let storePath = parent + "/store"
+            let store = try await FileEventStore.create(at: storePath, name: "created")
+            let events = Self.batch(1, padding: 10)
+            _ = try await store.append(events)
+            let acknowledgedAt = seam.operationCount
+            await store.close()
+            let operations = seam.operations
+            seam.uninstall()
+
+            let explorer = CrashStateExplorer(initial: initial, operations: operations)
+            let (states, candidates) = explorer.states(
+                randomSubsets: Self.randomSubsets,
+                limit: Self.limit,
+                seed: 0xC4EA7E
+            )
+            var violations: [String] = []
+            var unopened = 0
+            for (number, state) in states.enumerated() {
+                let directory = temp.path(of: "state-\(number)")
+                try state.tree.write(to: directory)
+                defer { try? FileManager.default.removeItem(atPath: directory) }
+                let problem = await Self.verifyCreation(
+                    at: directory + "/store",
+                    acknowledged: state.crashPoint >= acknowledgedAt,
+                    events: events,
+                    unopened: &unopened
+                )
+                if let problem { violations.append("\(problem)\n\(state.describe(operations))") }
+            }
+            print(
+                "crash states (store creation): \(states.count) distinct states checked, of \(candidates) built "
+                    + "at \(explorer.crashPoints.count) crash points over \(operations.count) changes; "
+                    + "\(unopened) left no store; \(violations.count) violations"
+            )
+            #expect(states.count >= 10, "explored too few states")
+            #expect(
+                violations.isEmpty,
+                "\(violations.count) violations; the first:\n\(violations.prefix(2).joined(separator: "\n\n"))"
+            )
+        }
+    }
+
+    /// A state of a store's creation either opens with its one batch (which it must
+    /// hold if acknowledged) or is refused as no store, and then creating the store
+    /// again works: a cut creation never leaves a directory that blocks the next one.
+    static func verifyCreation(
+        at path: String,
+        acknowledged: Bool,
+        events: [Event],
+        unopened: inout Int
+    ) async -> String? {
+        do {
+            let store = try await FileEventStore.open(at: path, options: FileEventStore.Options(durability: .none))
+            let read = try await store.readAll(.all)
+            await store.close()
+            if acknowledged && read.count != events.count {
+                return "the first batch was acknowledged, but the store holds \(read.count) events"
+            }
+            if read.count != 0 && read.map(\.event.data) != events.map(\.data) {
+                return "the store holds \(read.count) events that are not the batch appended"
+            }
+            let report = try await FileEventStore.check(at: path)
+            return report.isHealthy ? nil : "check found: \(report.problems)"
+        } catch let error as EventStoreError where error.code == .notAStore && !acknowledged {
+            unopened += 1
+            do {
+                let store = try await FileEventStore.create(at: path, name: "created again")
+                _ = try await store.append(events)
+                await store.close()
+                return nil
+            } catch {
+                return "the creation was cut short, and creating the store again fails: \(error)"
+            }
+        } catch {
+            return "\(error)"
         }
     }
 

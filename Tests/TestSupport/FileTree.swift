@@ -1,5 +1,5 @@
 import Foundation
-import Opossum
+package import Opossum
 
 /// A directory's files and subdirectories, in memory: where a crash state is built
 /// by replaying recorded changes, before it is written out to be opened.
@@ -7,14 +7,19 @@ import Opossum
 /// Paths are relative to the directory (`""` is the directory itself). A change to
 /// a file whose directory entry does not exist in the state is dropped: its inode
 /// may have reached the disk, but nothing can find it after the power cut.
-struct FileTree: Hashable {
-    var files: [String: [UInt8]] = [:]
-    var directories: Set<String> = [""]
+package struct FileTree: Hashable {
+    package var files: [String: [UInt8]] = [:]
+    package var directories: Set<String> = [""]
+
+    package init() {}
 
     /// The tree below `root` as it is on disk now.
-    static func read(_ root: String) throws -> FileTree {
+    package static func read(_ root: String) throws -> FileTree {
         var tree = FileTree()
-        for relative in try TemporaryDirectory.contents(of: root) {
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: root])
+        }
+        while let relative = enumerator.nextObject() as? String {
             let path = root + "/" + relative
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
@@ -28,13 +33,13 @@ struct FileTree: Hashable {
     }
 
     /// The directory holding `path`.
-    static func parent(_ path: String) -> String {
+    package static func parent(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "" }
         return String(path[..<slash])
     }
 
     /// Applies one recorded change.
-    mutating func apply(_ operation: IOSeam.Operation) {
+    package mutating func apply(_ operation: IOSeam.Operation) {
         switch operation {
         case .write(let path, let offset, let bytes):
             guard var content = files[path] else { return }
@@ -74,7 +79,7 @@ struct FileTree: Hashable {
     }
 
     /// Writes the tree out as a new directory at `root`.
-    func write(to root: String) throws {
+    package func write(to root: String) throws {
         for directory in directories.sorted() {
             try FileManager.default.createDirectory(
                 atPath: directory.isEmpty ? root : root + "/" + directory,

@@ -1,5 +1,4 @@
-import Opossum
-import OpossumTestSupport
+package import Opossum
 
 /// Builds the on-disk states a power cut could leave behind a recorded workload,
 /// after the method of ALICE ("All File Systems Are Not Created Equal", OSDI 2014).
@@ -14,20 +13,25 @@ import OpossumTestSupport
 /// changes, each one dropped alone, the last one of each prefix torn (its first
 /// half, or zeros of its length: a size that reached the disk before the data), and
 /// a seeded sample of random subsets. Identical file trees are explored once.
-struct CrashStateExplorer {
+package struct CrashStateExplorer {
+    package init(initial: FileTree, operations: [IOSeam.Operation]) {
+        self.initial = initial
+        self.operations = operations
+    }
+
     /// One state: which recorded changes it holds.
-    struct CrashState {
+    package struct CrashState {
         /// The crash happened before the change with this sequence number.
-        let crashPoint: Int
+        package let crashPoint: Int
         /// The changes applied, by sequence number, in order.
-        let applied: [Int]
+        package let applied: [Int]
         /// The change applied torn, if any (it is in ``applied``).
-        let torn: (sequence: Int, zeros: Bool)?
+        package let torn: (sequence: Int, zeros: Bool)?
         /// The files and directories of the state.
-        let tree: FileTree
+        package let tree: FileTree
 
         /// The state, for a person reproducing it.
-        func describe(_ operations: [IOSeam.Operation]) -> String {
+        package func describe(_ operations: [IOSeam.Operation]) -> String {
             let applied = Set(applied)
             var lines = ["crash before change #\(crashPoint) of \(operations.count)"]
             for sequence in 0..<crashPoint {
@@ -43,11 +47,11 @@ struct CrashStateExplorer {
         }
     }
 
-    let initial: FileTree
-    let operations: [IOSeam.Operation]
+    package let initial: FileTree
+    package let operations: [IOSeam.Operation]
 
     /// Whether a completed flush of `synced` makes `operation` durable.
-    static func flush(of synced: String, covers operation: IOSeam.Operation) -> Bool {
+    package static func flush(of synced: String, covers operation: IOSeam.Operation) -> Bool {
         switch operation {
         case .write(let path, _, _), .truncate(let path, _):
             path == synced
@@ -61,7 +65,7 @@ struct CrashStateExplorer {
     }
 
     /// The crash points: before each flush, and after the last change.
-    var crashPoints: [Int] {
+    package var crashPoints: [Int] {
         operations.indices.filter {
             if case .sync = operations[$0] { return true }
             return false
@@ -69,7 +73,7 @@ struct CrashStateExplorer {
     }
 
     /// The changes issued before `crashPoint` that are durable there, and the others.
-    func split(at crashPoint: Int) -> (durable: [Int], volatile: [Int]) {
+    package func split(at crashPoint: Int) -> (durable: [Int], volatile: [Int]) {
         var durable: [Int] = []
         var volatile: [Int] = []
         for sequence in 0..<crashPoint {
@@ -88,7 +92,7 @@ struct CrashStateExplorer {
     ///
     /// A file tree reached at several crash points is kept once, at the latest: what
     /// was acknowledged only grows with the crash point, so that is the strictest.
-    func states(randomSubsets: Int, limit: Int, seed: UInt64) -> (states: [CrashState], candidates: Int) {
+    package func states(randomSubsets: Int, limit: Int, seed: UInt64) -> (states: [CrashState], candidates: Int) {
         var random = SeededRandom(state: seed)
         var seen: [FileTree: Int] = [:]
         var states: [CrashState] = []
