@@ -53,7 +53,7 @@ final class ProjectionGeneration<State: Codable & Sendable>: Sendable {
         try SystemCall.makeDirectories(directory)
         try SystemCall.removeFile(journalFile(directory))
         try writeSnapshot(state, version: version, directory: directory, durable: durable)
-        if durable { try SystemCall.fsyncDirectory(directory + "/..") }
+        if durable { try SystemCall.fsyncDirectory(SystemCall.parentDirectory(of: directory)) }
     }
 
     /// Appends one committed batch; it counts once this returns.

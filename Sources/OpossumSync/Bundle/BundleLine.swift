@@ -57,6 +57,14 @@ enum BundleLine {
             if line.starts(with: batchPrefix),
                 let batch = try decoder.decode([String: PushedBatch].self, from: Data(line))["batch"]
             {
+                guard Verdict.isBatch(first: batch.originFirst, count: batch.count) else {
+                    throw SyncError(
+                        .malformed,
+                        "a pushed batch covers \(batch.count) events from position \(batch.originFirst): "
+                            + "a batch holds at least one event, at positions from 1",
+                        path: path
+                    )
+                }
                 return .batch(batch)
             }
             if line.starts(with: verdictPrefix),
@@ -64,6 +72,8 @@ enum BundleLine {
             {
                 return .verdict(verdict)
             }
+        } catch let error as SyncError {
+            throw error
         } catch {
             throw SyncError(.malformed, "a bundle line is malformed: \(error)", path: path)
         }

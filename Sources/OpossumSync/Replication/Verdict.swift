@@ -59,6 +59,45 @@ public struct Verdict: Codable, Hashable, Sendable {
     }
 }
 
+extension Verdict {
+    private enum CodingKeys: String, CodingKey {
+        case number, originFirst, count, outcome, hubFirst, reason, conflicts
+    }
+
+    /// Decodes a verdict, refusing one that names no batch: numbers and positions
+    /// start at 1, and a batch holds at least one event.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        number = try container.decode(UInt64.self, forKey: .number)
+        originFirst = try container.decode(Position.self, forKey: .originFirst)
+        count = try container.decode(Int.self, forKey: .count)
+        outcome = try container.decode(Outcome.self, forKey: .outcome)
+        hubFirst = try container.decode(Position.self, forKey: .hubFirst)
+        reason = try container.decodeIfPresent(String.self, forKey: .reason)
+        conflicts = try container.decode([Conflict].self, forKey: .conflicts)
+        guard number >= 1 else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .number,
+                in: container,
+                debugDescription: "verdict number \(number): verdicts are numbered from 1"
+            )
+        }
+        guard Self.isBatch(first: originFirst, count: count), Self.isBatch(first: hubFirst, count: count) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .count,
+                in: container,
+                debugDescription: "verdict \(number) covers \(count) events from site position \(originFirst) "
+                    + "(head-office position \(hubFirst)): a batch holds at least one event, at positions from 1"
+            )
+        }
+    }
+
+    /// Whether `count` events from `first` are a batch: at least one, at positions from 1.
+    static func isBatch(first: Position, count: Int) -> Bool {
+        count >= 1 && first.rawValue >= 1 && first.rawValue <= UInt64.max - UInt64(count)
+    }
+}
+
 /// The answer to one batch of a push.
 public struct BatchVerdict: Codable, Hashable, Sendable {
     /// The verdict.
