@@ -48,13 +48,14 @@ struct Soak {
             }
             log("hub on port \(await hub.port), \(sites.count) sites behind fault proxies; seed \(configuration.seed)")
             let started = ContinuousClock.now
-            let batches = await chaos(sites: sites, hub: hub, headOffice: headOffice, runner: runner, ledger: ledger)
+            var batches = await chaos(sites: sites, hub: hub, headOffice: headOffice, runner: runner, ledger: ledger)
             let chaosTime = ContinuousClock.now - started
             log("chaos over after \(chaosTime.formatted(.units(allowed: [.minutes, .seconds]))); clean sync")
             for site in sites { site.planner.stopFaults() }
             try await hub.ensureRunning()
             let rounds = try await converge(sites, runner: runner, ledger: ledger)
             try await hub.stop()
+            try sabotage(&batches, hubStore: hubStore)
             log("checking the stores")
             let check = try await SoakChecker(runner: runner, hubStore: hubStore).check(
                 sites.map { ($0, batches[$0.index] ?? []) }

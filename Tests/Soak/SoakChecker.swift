@@ -45,6 +45,17 @@ struct SoakChecker {
             let outcome = try await runner.run(["check", "--store", store])
             if outcome.exitCode != 0 { result.violations.append("not clean: \(outcome.summary)") }
         }
+        do {
+            try await compare(sites, into: &result)
+        } catch {
+            // A store too damaged to read is a violation to report, not the end of the report.
+            result.violations.append("the stores cannot be compared: \(error)")
+        }
+        return result
+    }
+
+    /// The comparisons of the hub's log with each site's, added to `result`.
+    private func compare(_ sites: [(site: SoakSite, batches: [AppendedBatch])], into result: inout Result) async throws {
         let hubAll = try await runner.read(["--store", hubStore, "--include-rejected"])
         let hubVisible = try await runner.read(["--store", hubStore])
         var hubById: [String: LoggedEvent] = [:]
@@ -78,7 +89,6 @@ struct SoakChecker {
             result.sites[site.index] = tally
             result.violations += violations.map { "\(site.name): \($0)" }
         }
-        return result
     }
 
     /// Replays the hub's visible log: no depot ever hands out more of a part than it received.

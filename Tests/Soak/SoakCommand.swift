@@ -45,6 +45,14 @@ struct SoakCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How long the hub stays down after a kill, in seconds.", valueName: "min-max"))
     var hubDowntime = SecondsRange(lower: 0.5, upper: 3)
 
+    @Option(
+        help: ArgumentHelp(
+            "Break something on purpose before the check, which must then find violations: lost-decision, damaged-hub.",
+            valueName: "kind"
+        )
+    )
+    var sabotage = Sabotage.none
+
     func validate() throws {
         guard (1...50).contains(sites) else { throw ValidationError("--sites must be between 1 and 50") }
         guard (0...1).contains(faultRate) else { throw ValidationError("--fault-rate must be between 0 and 1") }
@@ -64,7 +72,8 @@ struct SoakCommand: AsyncParsableCommand {
             faultRate: faultRate,
             syncKillRate: syncKillRate,
             hubUptime: hubUptime,
-            hubDowntime: hubDowntime
+            hubDowntime: hubDowntime,
+            sabotage: sabotage
         )
         let report = try await Soak(configuration: configuration).run()
         print(report.summary)

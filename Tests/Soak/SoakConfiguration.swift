@@ -24,6 +24,8 @@ struct SoakConfiguration: Sendable {
     var hubPullMaximumEvents = 40
     /// How long any one `opossum` command may run before it counts as hung.
     var commandTimeout: Duration = .seconds(180)
+    /// What to break on purpose before the check, to show the check finds it.
+    var sabotage: Sabotage = .none
 
     /// A generator for the component `index` (0 the chaos, 1 head office, 100 + i site i's
     /// app, 200 + i its sync, 300 + i its proxy), derived from the seed.
@@ -31,6 +33,18 @@ struct SoakConfiguration: Sendable {
         var mixer = SeededRandom(state: seed ^ (index &* 0xD1B5_4A32_D192_ED03))
         return SeededRandom(state: mixer.next())
     }
+}
+
+/// Damage done on purpose after the clean sync, before the check: a run with it must
+/// end with violations, or the checker is blind to that damage.
+enum Sabotage: String, ExpressibleByArgument, CaseIterable, Sendable {
+    /// Nothing is broken.
+    case none
+    /// The ledger of the first site gains a decision its `append` "acknowledged" that
+    /// no store holds: an acknowledged decision lost.
+    case lostDecision = "lost-decision"
+    /// A byte in the middle of the hub's first segment is flipped: committed data damaged.
+    case damagedHub = "damaged-hub"
 }
 
 /// A duration typed as `90`, `90s`, `2m` or `1h`.
