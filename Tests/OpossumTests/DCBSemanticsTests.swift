@@ -334,6 +334,8 @@ struct EventPreservationTests {
         #"{"deep":{"a":[{"b":{"c":[[[]]]}}],"empty":{}}}"#,
         "{\n  \"pretty\": true,\n  \"list\": [\n    1,\n    2\n  ]\n}\n",
         "\r\n{\"crlf\": 1}\r\n",
+        "   1",
+        "\t[\"tab first\"] ",
     ]
 
     @Test("Payloads are stored and read back byte for byte, also after re-opening", arguments: payloads)

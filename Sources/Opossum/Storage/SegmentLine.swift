@@ -70,13 +70,15 @@ enum SegmentLine {
         writer.append(",")
         writer.appendTagsField(event.tags)
         if !event.data.isEmpty {
-            let hasLineBreak = event.data.withUnsafeBytes { bytes in
+            let needsText = event.data.withUnsafeBytes { bytes in
                 memchr(bytes.baseAddress!, 0x0A, bytes.count) != nil
                     || memchr(bytes.baseAddress!, 0x0D, bytes.count) != nil
+                    || bytes[0] == 0x20 || bytes[0] == 0x09
             }
-            if hasLineBreak {
-                // Line breaks between JSON tokens would split the line; such a payload
-                // is kept as a string so its bytes come back exactly as given.
+            if needsText {
+                // Line breaks between JSON tokens would split the line, and a reader
+                // steps over whitespace before a value; such a payload is kept as a
+                // string so its bytes come back exactly as given.
                 writer.append(",\"dataText\":")
                 writer.appendString(String(decoding: event.data, as: UTF8.self))
             } else {
