@@ -55,7 +55,8 @@ struct SoakChecker {
     }
 
     /// The comparisons of the hub's log with each site's, added to `result`.
-    private func compare(_ sites: [(site: SoakSite, batches: [AppendedBatch])], into result: inout Result) async throws {
+    private func compare(_ sites: [(site: SoakSite, batches: [AppendedBatch])], into result: inout Result) async throws
+    {
         let hubAll = try await runner.read(["--store", hubStore, "--include-rejected"])
         let hubVisible = try await runner.read(["--store", hubStore])
         var hubById: [String: LoggedEvent] = [:]
