@@ -46,6 +46,30 @@ struct ProjectionCrashTests {
         #expect(ending == .signalled(SIGKILL), "the worker stopped on its own: \(mode), \(ending)")
     }
 
+    /// Starts the worker on `store` in `mode` and kills it `milliseconds` after a
+    /// rebuild generation appears beside the current one (or after 30 s without one):
+    /// a kill that lands mid-rebuild however slowly a loaded machine starts the worker.
+    static func killWorkerDuringRebuild(_ store: String, version: Int, after milliseconds: Int) async throws {
+        let worker = try spawnWorker(store, "run", version: version, output: "/dev/null")
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline, try generationFolders(store).count < 2 {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        try await Task.sleep(for: .milliseconds(milliseconds))
+        worker.kill()
+        let ending = try await worker.wait()
+        #expect(ending == .signalled(SIGKILL), "the worker stopped on its own: \(ending)")
+    }
+
+    /// The generation folders of the store's projections.
+    static func generationFolders(_ store: String) throws -> [String] {
+        let projections = store + "/Projections"
+        guard FileManager.default.fileExists(atPath: projections) else { return [] }
+        return try TemporaryDirectory.contents(of: projections).filter {
+            $0.split(separator: "/").last?.hasPrefix("generation-") == true
+        }
+    }
+
     /// The state on disk equals a replay of the log up to the state's checkpoint.
     static func expectConsistent(_ store: String, round: Int) async throws {
         let (ending, output) = try await runWorker(store, "check", version: 1)
@@ -144,17 +168,24 @@ struct ProjectionCrashTests {
             var interruptedRebuilds = 0
             // Each start with the other version rebuilds; a kill mid-way leaves a
             // rebuild generation that the next start continues.
+            // Every other round kills at a random time; the others as soon as a rebuild
+            // has begun, so that some kill lands mid-rebuild however loaded the machine is.
             for round in 0..<Self.rounds {
-                try await Self.killWorker(
-                    temp.storePath,
-                    "run",
-                    version: 2 + round % 2,
-                    after: Int.random(in: 100...600, using: &random)
-                )
-                let folders = try TemporaryDirectory.contents(of: temp.storePath + "/Projections").filter {
-                    $0.split(separator: "/").last?.hasPrefix("generation-") == true
+                if round % 2 == 0 {
+                    try await Self.killWorker(
+                        temp.storePath,
+                        "run",
+                        version: 2 + round % 2,
+                        after: Int.random(in: 100...600, using: &random)
+                    )
+                } else {
+                    try await Self.killWorkerDuringRebuild(
+                        temp.storePath,
+                        version: 2 + round % 2,
+                        after: Int.random(in: 0...20, using: &random)
+                    )
                 }
-                if folders.count > 1 { interruptedRebuilds += 1 }
+                if try Self.generationFolders(temp.storePath).count > 1 { interruptedRebuilds += 1 }
                 try await Self.expectConsistent(temp.storePath, round: round)
             }
             #expect(interruptedRebuilds > 0, "no kill landed during a rebuild")
