@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Fuzzes one of Opossum's fuzz targets with libFuzzer (docs/reliability.md).
 # Usage: Scripts/fuzz.sh TARGET SECONDS [libFuzzer options...]
+#        Scripts/fuzz.sh --merge TARGET
 #   TARGET: segment-line, query, bundle or hub-push.
+#   --merge folds what the fuzzer found into Fixtures/fuzz/TARGET/: only the inputs
+#   that reach code the corpus there does not, so the corpus stays small.
 # The build (with -sanitize=fuzzer,address) lives in .build-fuzz/. The fuzzer starts
 # from Fixtures/fuzz/TARGET/ and adds what it finds to .build-fuzz/corpus/TARGET/;
 # an input that fails is saved in .build-fuzz/findings/TARGET/ and the run stops.
@@ -13,8 +16,14 @@ source Scripts/lib/setup.sh
 require_swift Scripts/fuzz.sh
 ensure_system_libraries Scripts/fuzz.sh
 
-if [ $# -lt 2 ]; then
-    echo "usage: Scripts/fuzz.sh TARGET SECONDS [libFuzzer options...]" >&2
+merge=false
+if [ "${1:-}" = "--merge" ]; then
+    merge=true
+    shift
+    set -- "${1:-}" 0
+fi
+if [ $# -lt 2 ] || [ -z "$1" ]; then
+    echo "usage: Scripts/fuzz.sh TARGET SECONDS [libFuzzer options...] | Scripts/fuzz.sh --merge TARGET" >&2
     exit 64
 fi
 target="$1"
@@ -37,6 +46,10 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}"
 # libFuzzer reports a failure itself; Swift's crash handler reading the stack after a
 # fatalError is flagged by AddressSanitizer and only hides the report.
 export SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=no}"
+if $merge; then
+    exec "$binary" "$target" -merge=1 -timeout=30 -rss_limit_mb=4096 \
+        "Fixtures/fuzz/$target" "$scratch/corpus/$target"
+fi
 exec "$binary" "$target" \
     -max_total_time="$seconds" \
     -timeout=30 \

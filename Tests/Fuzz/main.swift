@@ -46,7 +46,17 @@ func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     fuzzOne(data, size)
 }
 
-guard let target = FuzzTarget(rawValue: arguments[1]) else {
+// libFuzzer reads its own options; the target's name is not one of them. It goes to
+// the environment instead, where the processes libFuzzer starts itself (to merge a
+// corpus, say, with the same options) find it.
+let target: FuzzTarget
+if let named = FuzzTarget(rawValue: arguments[1]) {
+    target = named
+    arguments.remove(at: 1)
+    setenv("OPOSSUM_FUZZ_TARGET", named.rawValue, 1)
+} else if let inherited = ProcessInfo.processInfo.environment["OPOSSUM_FUZZ_TARGET"].flatMap(FuzzTarget.init) {
+    target = inherited
+} else {
     fail("no fuzz target \(arguments[1]); targets: \(targetNames)")
 }
 do {
@@ -54,8 +64,6 @@ do {
 } catch {
     fail("cannot set up \(target.rawValue): \(error)")
 }
-// libFuzzer reads its own options; the target's name is not one of them.
-arguments.remove(at: 1)
 var cArguments = arguments.map { strdup($0) }
 var argumentCount = CInt(cArguments.count)
 cArguments.append(nil)
