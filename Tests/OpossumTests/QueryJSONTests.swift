@@ -169,6 +169,16 @@ struct EventJSONTests {
         #expect(abs(timestamp.timeIntervalSince1970 - 1_704_164_645.123456) < 0.000_002)
     }
 
+    @Test("A timestamp outside the years 1 to 9999 is refused as the event is parsed")
+    func timestampOutOfRangeIsRefused() throws {
+        // Found by fuzzing: Foundation's parser takes a six-digit year, which the
+        // store's four-digit timestamps cannot say.
+        let text = #"{"type":"T","metadata":{"timestamp":"202619-02-01T10:00:00Z"}}"#
+        let error = #expect(throws: EventStoreError.self) { try Event(json: Array(text.utf8)) }
+        #expect(error?.code == .invalidEvent)
+        #expect(error?.message.contains("outside the years 1 to 9999") == true)
+    }
+
     @Test("An event with only a type parses with no tags and no data")
     func minimalEventParses() throws {
         let event = try Event(json: Array(#"{"type":"T"}"#.utf8))

@@ -4,6 +4,15 @@ import Foundation
 /// `2026-11-29T08:49:37.123456Z`, formatted and parsed without Foundation's
 /// formatters (they allocate and lock, and this runs once per event).
 enum Timestamp {
+    /// The seconds since 1970 a timestamp can hold: the years 1 to 9999, what four-digit
+    /// RFC 3339 years can say.
+    static let representableSeconds: Range<TimeInterval> = -62_135_596_800..<253_402_300_800
+
+    /// Whether `date` falls in the years 1 to 9999.
+    static func isRepresentable(_ date: Date) -> Bool {
+        representableSeconds.contains(date.timeIntervalSince1970)
+    }
+
     /// Microseconds since 1970, rounded to the nearest so that formatting a parsed
     /// timestamp gives the same text back.
     static func microseconds(_ date: Date) -> Int64 {

@@ -93,6 +93,12 @@ extension Event {
                 guard let date = Timestamp.parse(text) ?? ISO8601DateFormatter().date(from: text) else {
                     throw EventStoreError(.invalidEvent, "metadata timestamp \(text.debugDescription) is not RFC 3339")
                 }
+                guard Timestamp.isRepresentable(date) else {
+                    throw EventStoreError(
+                        .invalidEvent,
+                        "metadata timestamp \(text.debugDescription) is outside the years 1 to 9999"
+                    )
+                }
                 metadata.timestamp = date
             case "eventId":
                 guard let id = UUID(uuidString: text) else {

@@ -112,9 +112,7 @@ struct EventValidator {
             }
         }
         if let timestamp = event.metadata.timestamp {
-            let seconds = timestamp.timeIntervalSince1970
-            // Years 1 to 9999: what four-digit RFC 3339 years can say.
-            guard seconds >= -62_135_596_800, seconds < 253_402_300_800 else {
+            guard Timestamp.isRepresentable(timestamp) else {
                 throw EventStoreError(.invalidEvent, "\(name) has a timestamp outside the years 1 to 9999")
             }
         }
