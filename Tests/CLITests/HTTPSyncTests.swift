@@ -107,6 +107,13 @@ struct HTTPSyncTests {
         }
     }
 
+    /// The head position `opossum status` reports for `store`.
+    static func head(of store: String) async throws -> String {
+        let status = try await OpossumCLI.run(["status", "--store", store, "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        return "\(object?["head"] ?? "?")"
+    }
+
     @Test func aScheduledSyncWaitsOutAnOutageAndStopsCleanlyOnSIGTERM() async throws {
         try await Self.withHubAndLaptops { directory, hub, laptops in
             let hubStore = directory.appending("hub")
@@ -120,12 +127,19 @@ struct HTTPSyncTests {
             // Head office comes back on the same address a little later.
             try await Task.sleep(for: .seconds(1))
             let restarted = try await HubProcess.start(store: hubStore, port: hub.port, logDirectory: directory.path)
+            let headBefore = try await Self.head(of: laptops[0])
             var arrived = false
             for _ in 0..<100 where !arrived {
                 try await Task.sleep(for: .milliseconds(200))
                 let read = try await OpossumCLI.run(["read", "--store", hubStore])
                 arrived = read.stdout.contains("workOrder:wo-7")
             }
+            // The sync prints its report once its pull, which brings the verdict, is
+            // committed at the laptop: stop it only after that, however slow the machine.
+            for _ in 0..<100 where try await Self.head(of: laptops[0]) == headBefore {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            try await Task.sleep(for: .milliseconds(500))
             scheduled.terminate()
             let result = try await scheduled.result()
             #expect(try await restarted.stop() == .exited(0))
