@@ -19,19 +19,7 @@ struct FuzzCorpusTests {
         let folder = Self.corpusRoot + "/\(target.rawValue)"
         let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
         #expect(names.contains { $0.hasPrefix("seed-") }, "the corpus of \(target.rawValue) has no seeds")
-        let failures = try await Self.offThePool {
-            let harness = try target.makeHarness()
-            var failures: [String] = []
-            for name in names {
-                let bytes = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
-                do {
-                    try harness.run(Array(bytes))
-                } catch {
-                    failures.append("\(name): \(error)")
-                }
-            }
-            return failures
-        }
+        let failures = try await Self.failures(of: target, in: folder, names: names)
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 
@@ -43,7 +31,14 @@ struct FuzzCorpusTests {
         let folder = directory + "/\(target.rawValue)"
         let names = try FileManager.default.contentsOfDirectory(atPath: folder)
         #expect(names.count >= 2)
-        let failures = try await Self.offThePool {
+        let failures = try await Self.failures(of: target, in: folder, names: names)
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+
+    /// Runs the inputs `names` in `folder` through `target`'s harness; one line per
+    /// input that fails, naming it.
+    private static func failures(of target: FuzzTarget, in folder: String, names: [String]) async throws -> [String] {
+        try await offThePool {
             let harness = try target.makeHarness()
             return try names.compactMap { name -> String? in
                 let bytes = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
@@ -55,7 +50,6 @@ struct FuzzCorpusTests {
                 }
             }
         }
-        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 
     /// Runs `body` on a thread of its own: the harnesses block their thread while the

@@ -26,6 +26,11 @@ final class BundleHarness: FuzzHarness {
         scratch = try FuzzScratch(target: .bundle)
     }
 
+    deinit {
+        // The stores may still be open; their files go with the directory all the same.
+        try? FileManager.default.removeItem(atPath: scratch.root)
+    }
+
     func run(_ input: [UInt8]) throws(FuzzViolation) {
         let stores = try currentStores()
         let bytes: [UInt8]

@@ -38,6 +38,11 @@ final class HubPushHarness: FuzzHarness {
         scratch = try FuzzScratch(target: .hubPush)
     }
 
+    deinit {
+        // The stores may still be open; their files go with the directory all the same.
+        try? FileManager.default.removeItem(atPath: scratch.root)
+    }
+
     func run(_ input: [UInt8]) throws(FuzzViolation) {
         let hub = try currentHub()
         let body: [UInt8]

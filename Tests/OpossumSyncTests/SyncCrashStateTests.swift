@@ -143,31 +143,16 @@ struct SyncCrashStateTests {
         verify: (CrashStateExplorer.CrashState, String) async -> String?
     ) async {
         let explorer = CrashStateExplorer(initial: recording.initial, operations: recording.operations)
-        let (states, candidates) = explorer.states(randomSubsets: randomSubsets, limit: limit, seed: 0x5_1AC0)
-        var violations: [String] = []
-        for (number, state) in states.enumerated() {
-            let path = directory + "/state-\(number)"
-            defer { try? FileManager.default.removeItem(atPath: path) }
-            do {
-                try state.tree.write(to: path)
-            } catch {
-                violations.append("state \(number) could not be written: \(error)")
-                continue
-            }
-            if let problem = await verify(state, path) {
-                violations.append("\(problem)\n\(state.describe(recording.operations))")
-            }
-        }
-        print(
-            "crash states (\(name)): \(states.count) distinct states checked, of \(candidates) built "
-                + "at \(explorer.crashPoints.count) crash points over \(recording.operations.count) changes; "
-                + "\(violations.count) violations"
+        let exploration = await explorer.explore(
+            randomSubsets: randomSubsets,
+            limit: limit,
+            seed: 0x5_1AC0,
+            scratch: directory,
+            verify: verify
         )
-        #expect(states.count >= minimumStates, "explored too few states")
-        #expect(
-            violations.isEmpty,
-            "\(violations.count) violations; the first:\n\(violations.prefix(2).joined(separator: "\n\n"))"
-        )
+        print(exploration.summary(name, crashPoints: explorer.crashPoints.count, changes: recording.operations.count))
+        #expect(exploration.checked >= minimumStates, "explored too few states")
+        #expect(exploration.violations.isEmpty, "\(exploration.firstViolations)")
     }
 
     /// `check` of the store in `path`, as a problem or `nil`.

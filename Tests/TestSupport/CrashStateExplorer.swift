@@ -1,3 +1,4 @@
+import Foundation
 package import Opossum
 
 /// Builds the on-disk states a power cut could leave behind a recorded workload,
@@ -154,5 +155,56 @@ package struct CrashStateExplorer {
             states = sampled.sorted().map { states[$0] }
         }
         return (states, candidates)
+    }
+}
+
+extension CrashStateExplorer {
+    /// What exploring a workload's states found.
+    package struct Exploration: Sendable {
+        /// The distinct states checked.
+        package var checked = 0
+        /// The states built, before identical ones were merged and the rest sampled.
+        package var built = 0
+        /// One entry per failing state: what `verify` said, then the state's changes.
+        package var violations: [String] = []
+
+        /// The line the crash-state tests print, naming the workload and the counts.
+        package func summary(_ workload: String, crashPoints: Int, changes: Int) -> String {
+            "crash states (\(workload)): \(checked) distinct states checked, of \(built) built "
+                + "at \(crashPoints) crash points over \(changes) changes; \(violations.count) violations"
+        }
+
+        /// The first few violations, for a failing expectation.
+        package var firstViolations: String {
+            "\(violations.count) violations; the first:\n" + violations.prefix(2).joined(separator: "\n\n")
+        }
+    }
+
+    /// Writes each of the workload's states (at most `limit`) to a directory of its own
+    /// under `scratch`, has `verify` open it, and removes it again.
+    ///
+    /// - Parameter verify: Given a state and its directory, says what is wrong, or `nil`.
+    package func explore(
+        randomSubsets: Int,
+        limit: Int,
+        seed: UInt64,
+        scratch: String,
+        verify: (CrashState, String) async -> String?
+    ) async -> Exploration {
+        let (states, built) = states(randomSubsets: randomSubsets, limit: limit, seed: seed)
+        var exploration = Exploration(checked: states.count, built: built)
+        for (number, state) in states.enumerated() {
+            let directory = scratch + "/state-\(number)"
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let problem: String?
+            do {
+                try state.tree.write(to: directory)
+                problem = await verify(state, directory)
+            } catch {
+                problem = "the state could not be written: \(error)"
+            }
+            if let problem { exploration.violations.append("\(problem)\n\(state.describe(operations))") }
+        }
+        return exploration
     }
 }

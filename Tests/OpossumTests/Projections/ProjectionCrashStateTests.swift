@@ -51,30 +51,19 @@ struct ProjectionCrashStateTests {
             #expect(try upgraded.fold(events) == expected)
 
             let explorer = CrashStateExplorer(initial: initial, operations: operations)
-            let (states, candidates) = explorer.states(
+            let exploration = await explorer.explore(
                 randomSubsets: Self.randomSubsets,
                 limit: Self.limit,
-                seed: 0x9_0DE1
-            )
-            var violations: [String] = []
-            for (number, state) in states.enumerated() {
-                let directory = temp.path(of: "state-\(number)")
-                try state.tree.write(to: directory)
-                defer { try? FileManager.default.removeItem(atPath: directory) }
-                if let problem = await Self.verify(at: directory) {
-                    violations.append("\(problem)\n\(state.describe(operations))")
-                }
+                seed: 0x9_0DE1,
+                scratch: temp.path
+            ) { _, directory in
+                await Self.verify(at: directory)
             }
             print(
-                "crash states (projections): \(states.count) distinct states checked, of \(candidates) built "
-                    + "at \(explorer.crashPoints.count) crash points over \(operations.count) changes; "
-                    + "\(violations.count) violations"
+                exploration.summary("projections", crashPoints: explorer.crashPoints.count, changes: operations.count)
             )
-            #expect(states.count >= 40, "explored too few states")
-            #expect(
-                violations.isEmpty,
-                "\(violations.count) violations; the first:\n\(violations.prefix(2).joined(separator: "\n\n"))"
-            )
+            #expect(exploration.checked >= 40, "explored too few states")
+            #expect(exploration.violations.isEmpty, "\(exploration.firstViolations)")
         }
     }
 

@@ -95,8 +95,6 @@ struct CrashStateTests {
         at directory: String
     ) async -> String? {
         do {
-            try state.tree.write(to: directory)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
             // `check` as an administrator would run it after the power cut, before any open.
             let before = try await FileEventStore.check(at: directory)
             guard before.isHealthy else {
@@ -151,21 +149,19 @@ struct CrashStateTests {
         try await withTemporaryDirectory { temp in
             let recording = try await record(in: temp, options: options, padding: padding, pairs: pairs)
             let explorer = CrashStateExplorer(initial: recording.initial, operations: recording.operations)
-            let (states, candidates) = explorer.states(randomSubsets: randomSubsets, limit: limit, seed: 0x0B055_0B05)
-            var violations: [String] = []
-            for (number, state) in states.enumerated() {
-                if let problem = await verify(state, of: recording, at: temp.path(of: "state-\(number)")) {
-                    violations.append("\(problem)\n\(state.describe(recording.operations))")
-                }
+            let exploration = await explorer.explore(
+                randomSubsets: randomSubsets,
+                limit: limit,
+                seed: 0x0B055_0B05,
+                scratch: temp.path
+            ) { state, directory in
+                await verify(state, of: recording, at: directory)
             }
             print(
-                "crash states (\(name)): \(states.count) distinct states checked, of \(candidates) built "
-                    + "at \(explorer.crashPoints.count) crash points over \(recording.operations.count) changes; "
-                    + "\(violations.count) violations"
+                exploration.summary(name, crashPoints: explorer.crashPoints.count, changes: recording.operations.count)
             )
-            #expect(states.count >= minimumStates, "explored too few states")
-            let first = violations.prefix(3).joined(separator: "\n\n")
-            #expect(violations.count == 0, "\(violations.count) violations; the first:\n\(first)")
+            #expect(exploration.checked >= minimumStates, "explored too few states")
+            #expect(exploration.violations.isEmpty, "\(exploration.firstViolations)")
         }
     }
 
@@ -187,35 +183,30 @@ struct CrashStateTests {
             seam.uninstall()
 
             let explorer = CrashStateExplorer(initial: initial, operations: operations)
-            let (states, candidates) = explorer.states(
+            var unopened = 0
+            let exploration = await explorer.explore(
                 randomSubsets: Self.randomSubsets,
                 limit: Self.limit,
-                seed: 0xC4EA7E
-            )
-            var violations: [String] = []
-            var unopened = 0
-            for (number, state) in states.enumerated() {
-                let directory = temp.path(of: "state-\(number)")
-                try state.tree.write(to: directory)
-                defer { try? FileManager.default.removeItem(atPath: directory) }
-                let problem = await Self.verifyCreation(
+                seed: 0xC4EA7E,
+                scratch: temp.path
+            ) { state, directory in
+                await Self.verifyCreation(
                     at: directory + "/store",
                     acknowledged: state.crashPoint >= acknowledgedAt,
                     events: events,
                     unopened: &unopened
                 )
-                if let problem { violations.append("\(problem)\n\(state.describe(operations))") }
             }
             print(
-                "crash states (store creation): \(states.count) distinct states checked, of \(candidates) built "
-                    + "at \(explorer.crashPoints.count) crash points over \(operations.count) changes; "
-                    + "\(unopened) left no store; \(violations.count) violations"
+                exploration.summary(
+                    "store creation",
+                    crashPoints: explorer.crashPoints.count,
+                    changes: operations.count
+                )
+                    + "; \(unopened) left no store"
             )
-            #expect(states.count >= 10, "explored too few states")
-            #expect(
-                violations.isEmpty,
-                "\(violations.count) violations; the first:\n\(violations.prefix(2).joined(separator: "\n\n"))"
-            )
+            #expect(exploration.checked >= 10, "explored too few states")
+            #expect(exploration.violations.isEmpty, "\(exploration.firstViolations)")
         }
     }
 
