@@ -94,22 +94,28 @@ let files = arguments.dropFirst(2).flatMap { path -> [String] in
     }
     return ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted().map { path + "/" + $0 }
 }
-let replayer: any FuzzHarness
-do {
-    replayer = try target.makeHarness()
-} catch {
-    fail("cannot set up \(target.rawValue): \(error)")
-}
-var violations = 0
-for file in files {
-    guard let bytes = FileManager.default.contents(atPath: file) else { fail("cannot read \(file)") }
+/// Runs each file through `target`'s harness and returns how many failed. The harness
+/// lives only as long as the call, so its scratch directory goes with it.
+func replay(_ files: [String], through target: FuzzTarget) -> Int {
+    let replayer: any FuzzHarness
     do {
-        try replayer.run(Array(bytes))
+        replayer = try target.makeHarness()
     } catch {
-        violations += 1
-        print("\(file): \(error)")
+        fail("cannot set up \(target.rawValue): \(error)")
     }
+    var violations = 0
+    for file in files {
+        guard let bytes = FileManager.default.contents(atPath: file) else { fail("cannot read \(file)") }
+        do {
+            try replayer.run(Array(bytes))
+        } catch {
+            violations += 1
+            print("\(file): \(error)")
+        }
+    }
+    return violations
 }
+let violations = replay(files, through: target)
 print("\(files.count) inputs through \(target.rawValue), \(violations) violations")
 exit(violations == 0 ? 0 : 1)
 #endif
