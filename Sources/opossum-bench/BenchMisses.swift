@@ -8,7 +8,7 @@ enum BenchMisses {
         Profiles taken with `perf record -g` on the release build (`opossum-bench run --only
         WORKLOAD --keep-data`, then a small driver reading the kept store) and `strace -c -f`.
 
-        - **Durable single append vs SQLite (0.8×) and 16 writers (7.8×, target 8×)**: per commit
+        - **Durable single append vs SQLite (0.8×) and 16 writers (6.2–7.9× in runs so far, target 8×)**: per commit
           the writer does two `flock` calls, an `access` for the next segment, an `fstat`, one
           `pwrite` and one `fdatasync`; `strace -c` on 2,000 appends shows the flush at 70 µs and
           ~9,500 futex calls (thread hand-offs: caller → writer thread → caller's executor). Our
