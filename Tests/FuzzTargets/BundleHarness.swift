@@ -90,20 +90,6 @@ final class BundleHarness: FuzzHarness {
     private func endGeneration() throws(FuzzViolation) {
         guard let stores else { return }
         self.stores = nil
-        let report: CheckReport
-        do {
-            report = try blocking { () async throws -> CheckReport in
-                await stores.hub.close()
-                await stores.site.close()
-                return try await FileEventStore.check(at: stores.site.directory)
-            }
-        } catch {
-            throw FuzzViolation("the site's store cannot be checked after \(inputsInGeneration) imports: \(error)")
-        }
-        guard report.isHealthy else {
-            throw FuzzViolation(
-                "the site's store fails its check after \(inputsInGeneration) imports: \(report.problems)"
-            )
-        }
+        try FuzzScratch.closeAndCheck([stores.hub, stores.site], checking: stores.site, after: inputsInGeneration)
     }
 }

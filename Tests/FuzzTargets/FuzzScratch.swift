@@ -28,6 +28,27 @@ struct FuzzScratch {
 
     /// The current generation's directory.
     var directory: String { root + "/\(generation)" }
+
+    /// Closes a generation's `stores`, then checks the one in `checked`, after
+    /// `inputs` inputs: a store that fails `check` is a violation.
+    static func closeAndCheck(
+        _ stores: [FileEventStore],
+        checking checked: FileEventStore,
+        after inputs: Int
+    ) throws(FuzzViolation) {
+        let report: CheckReport
+        do {
+            report = try blocking { () async throws -> CheckReport in
+                for store in stores { await store.close() }
+                return try await FileEventStore.check(at: checked.directory)
+            }
+        } catch {
+            throw FuzzViolation("store \(checked.directory) cannot be checked after \(inputs) inputs: \(error)")
+        }
+        guard report.isHealthy else {
+            throw FuzzViolation("store \(checked.directory) fails its check after \(inputs) inputs: \(report.problems)")
+        }
+    }
 }
 
 /// Opens the harnesses' stores the cheap way: nothing is flushed, which a fuzzer

@@ -167,19 +167,6 @@ final class HubPushHarness: FuzzHarness {
     private func endGeneration() throws(FuzzViolation) {
         guard let hub else { return }
         self.hub = nil
-        let report: CheckReport
-        do {
-            report = try blocking { () async throws -> CheckReport in
-                await hub.store.close()
-                return try await FileEventStore.check(at: hub.store.directory)
-            }
-        } catch {
-            throw FuzzViolation("the hub's store cannot be checked after \(inputsInGeneration) pushes: \(error)")
-        }
-        guard report.isHealthy else {
-            throw FuzzViolation(
-                "the hub's store fails its check after \(inputsInGeneration) pushes: \(report.problems)"
-            )
-        }
+        try FuzzScratch.closeAndCheck([hub.store], checking: hub.store, after: inputsInGeneration)
     }
 }
