@@ -19,10 +19,9 @@ extension ProjectionDriver {
         progress(state.checkpoint, head: head)
         var saved = state.checkpoint
         var savedAt = ContinuousClock.now
-        var sinceProgress = 0
         let definition = definition
-        for try await event in store.read(try definition.query, options: ReadOptions(from: state.checkpoint.next)) {
-            try state.fold(event, key: definition.key(for:)) { before, event in
+        func fold(_ events: [SequencedEvent]) throws {
+            try state.fold(events, key: definition.key(for:)) { before, event in
                 do {
                     return try definition.apply(state: before, event: event)
                 } catch {
@@ -34,8 +33,19 @@ extension ProjectionDriver {
                     )
                 }
             }
-            sinceProgress += 1
-            guard sinceProgress == Self.rebuildProgressInterval else { continue }
+        }
+        // Folded a run at a time (see `ProjectionState.fold`); a run ends at each
+        // progress report, so reports, cancellation and snapshots see whole runs.
+        var run: [SequencedEvent] = []
+        run.reserveCapacity(Self.rebuildFoldRun)
+        var sinceProgress = 0
+        for try await event in store.read(try definition.query, options: ReadOptions(from: state.checkpoint.next)) {
+            run.append(event)
+            guard run.count == Self.rebuildFoldRun else { continue }
+            try fold(run)
+            run.removeAll(keepingCapacity: true)
+            sinceProgress += Self.rebuildFoldRun
+            guard sinceProgress >= Self.rebuildProgressInterval else { continue }
             sinceProgress = 0
             try Task.checkCancellation()
             progress(state.checkpoint, head: head)
@@ -44,6 +54,7 @@ extension ProjectionDriver {
                 (saved, savedAt) = (state.checkpoint, ContinuousClock.now)
             }
         }
+        try fold(run)
         if state.checkpoint > saved {
             (generation, writer) = try await compactRebuild(state, generation: generation)
         }
@@ -56,6 +67,9 @@ extension ProjectionDriver {
 
     /// How many events a rebuild folds between progress reports and checks for cancellation.
     private static var rebuildProgressInterval: Int { 2048 }
+
+    /// How many events a rebuild folds per call; divides ``rebuildProgressInterval``.
+    private static var rebuildFoldRun: Int { 256 }
 
     /// Makes a new generation holding `state` and swaps it in: a compaction of the live journal.
     ///

@@ -26,17 +26,31 @@ struct ProjectionState<State: Codable & Sendable>: Sendable {
         }
     }
 
-    /// Folds `event` straight into the state of its key, leaving the tag index to
-    /// ``reindexTags(_:)``: a rebuild indexes tags once, at the end, rather than at
-    /// every change.
+    /// Folds `events`, in order, straight into the states of their keys, leaving the
+    /// tag index to ``reindexTags(_:)``: a rebuild indexes tags once, at the end,
+    /// rather than at every change.
+    ///
+    /// A rebuild folds a run of events per call: one call per event would look up the
+    /// runtime's metadata of these generic types again for every event.
     mutating func fold(
-        _ event: SequencedEvent,
+        _ events: [SequencedEvent],
         key: (SequencedEvent) -> String?,
         apply: (State?, SequencedEvent) throws -> State?
     ) rethrows {
-        checkpoint = event.position
-        guard let key = key(event) else { return }
-        values[key] = try apply(values[key], event)
+        for event in events {
+            checkpoint = event.position
+            guard let key = key(event) else { continue }
+            // One hash of the key for a state that exists, the usual case.
+            if let index = values.index(forKey: key) {
+                if let state = try apply(values.values[index], event) {
+                    values.values[index] = state
+                } else {
+                    values.remove(at: index)
+                }
+            } else if let state = try apply(nil, event) {
+                values[key] = state
+            }
+        }
     }
 
     /// Rebuilds the tag index from the states.
