@@ -25,14 +25,17 @@ final class CommitWriter: @unchecked Sendable {
     private var queue: [PendingAppend] = []
     private var isStopping = false
     private var isStopped = false
-    private let commit: ([PendingAppend]) -> Void
+    private let commit: ([PendingAppend]) -> [Result<Position, any Error>]
     /// How many appends the last group held: as many writers are likely to come back.
     private var lastGroupSize = 0
     /// How long the last group took to commit.
     private var lastCommitDuration: Duration = .zero
+    /// How many appends queued while the last group was being committed.
+    private var queuedMeanwhile = 0
 
-    /// Starts the writer thread; `commit` runs on it for each group, in order.
-    init(name: String, commit: @escaping ([PendingAppend]) -> Void) {
+    /// Starts the writer thread; `commit` runs on it for each group, in order, and
+    /// returns the answer to each append, which the writer then gives.
+    init(name: String, commit: @escaping ([PendingAppend]) -> [Result<Position, any Error>]) {
         self.commit = commit
         let thread = Thread { [self] in self.run() }
         thread.name = name
@@ -72,7 +75,7 @@ final class CommitWriter: @unchecked Sendable {
                 condition.unlock()
                 return
             }
-            gatherStragglers(clock: clock)
+            gatherStragglers()
             var count = min(queue.count, Self.maximumGroupSize)
             // A decided request commits alone; plain appends before it go first.
             if let decided = queue.prefix(count).firstIndex(where: { $0.decide != nil }) {
@@ -83,23 +86,34 @@ final class CommitWriter: @unchecked Sendable {
             lastGroupSize = count
             condition.unlock()
             let start = clock.now
-            commit(group)
+            let results = commit(group)
             lastCommitDuration = clock.now - start
+            // Counted before the answers go out: whoever queued meanwhile is another writer.
+            condition.lock()
+            queuedMeanwhile = queue.count
+            condition.unlock()
+            for (append, result) in zip(group, results) {
+                append.continuation.resume(with: result)
+            }
         }
     }
 
     /// Waits a little for the writers of the last group to come back, so that they
     /// share the next flush instead of splitting into a small group and a large one.
     ///
-    /// The wait ends as soon as as many appends are queued as the last group held,
-    /// and never lasts more than a tenth of the last commit (at most a millisecond):
-    /// a lone writer, whose last group held one append, never waits at all.
-    private func gatherStragglers(clock: ContinuousClock) {
-        guard queue.count < lastGroupSize, !isStopping else { return }
-        let window = min(lastCommitDuration / 10, .milliseconds(1))
+    /// The writers answered by the last group and those that queued while it was
+    /// being committed are all active, so the wait is for that many appends. Without
+    /// it, writers settle into two halves that take turns, each flush carrying half
+    /// of them. The wait never lasts longer than the last commit took (at most a
+    /// millisecond), and a lone writer, with one append per group and nobody queuing
+    /// meanwhile, never waits at all.
+    private func gatherStragglers() {
+        let expected = min(lastGroupSize + queuedMeanwhile, Self.maximumGroupSize)
+        guard queue.count < expected, !isStopping else { return }
+        let window = min(lastCommitDuration, .milliseconds(1))
         let (seconds, attoseconds) = window.components
         let deadline = Date(timeIntervalSinceNow: Double(seconds) + Double(attoseconds) / 1e18)
-        while queue.count < lastGroupSize && !isStopping {
+        while queue.count < expected && !isStopping {
             if !condition.wait(until: deadline) { return }
         }
     }

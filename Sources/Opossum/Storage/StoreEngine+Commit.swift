@@ -22,8 +22,10 @@ extension StoreEngine {
     ///
     /// Under the cross-process lock: catch up with other processes, evaluate each
     /// condition in arrival order (each seeing the appends accepted before it), write
-    /// every accepted batch in one write, flush once, publish to readers, then answer.
-    func commit(_ group: [PendingAppend]) {
+    /// every accepted batch in one write, flush once and publish to readers.
+    ///
+    /// - Returns: The answer to each append, in order, for the writer to give.
+    func commit(_ group: [PendingAppend]) -> [Result<Position, any Error>] {
         var results = [Result<Position, any Error>?](repeating: nil, count: group.count)
         do {
             try lockFile.lockExclusive()
@@ -54,10 +56,8 @@ extension StoreEngine {
             }
         }
         headSignal.publish(state.withLock { $0.index.head })
-        for (append, result) in zip(group, results) {
-            append.continuation.resume(with: result ?? .failure(EventStoreError(.io, "append was not answered")))
-        }
         saveCheckpointInBackgroundIfDue()
+        return results.map { $0 ?? .failure(EventStoreError(.io, "append was not answered")) }
     }
 
     /// Once enough events have been committed since the last checkpoint, writes a
