@@ -42,19 +42,11 @@ package struct FileTree: Hashable {
     package mutating func apply(_ operation: IOSeam.Operation) {
         switch operation {
         case .write(let path, let offset, let bytes):
-            guard var content = files[path] else { return }
-            let end = Int(offset) + bytes.count
-            if content.count < end { content.append(contentsOf: repeatElement(0, count: end - content.count)) }
-            content.replaceSubrange(Int(offset)..<end, with: bytes)
-            files[path] = content
+            guard files[path] != nil else { return }
+            Self.write(bytes, at: Int(offset), into: &files[path]!)
         case .truncate(let path, let length):
-            guard var content = files[path] else { return }
-            if content.count > Int(length) {
-                content.removeLast(content.count - Int(length))
-            } else {
-                content.append(contentsOf: repeatElement(0, count: Int(length) - content.count))
-            }
-            files[path] = content
+            guard files[path] != nil else { return }
+            Self.resize(&files[path]!, to: Int(length))
         case .create(let path):
             guard directories.contains(Self.parent(path)), files[path] == nil else { return }
             files[path] = []
@@ -75,6 +67,36 @@ package struct FileTree: Hashable {
             directories.remove(path)
         case .sync:
             return
+        }
+    }
+
+    /// Writes `bytes` over `content` at `offset`, growing it with zeros as a file grows.
+    ///
+    /// In place and with `memcpy`: states are built from thousands of changes, and the
+    /// segments' zeros written ahead make for large ones.
+    private static func write(_ bytes: [UInt8], at offset: Int, into content: inout [UInt8]) {
+        if content.count < offset + bytes.count { resize(&content, to: offset + bytes.count) }
+        content.withUnsafeMutableBytes { target in
+            bytes.withUnsafeBytes { source in
+                guard let base = source.baseAddress else { return }
+                (target.baseAddress! + offset).copyMemory(from: base, byteCount: source.count)
+            }
+        }
+    }
+
+    /// Cuts `content` to `count` bytes or extends it with zeros, as `ftruncate` does.
+    private static func resize(_ content: inout [UInt8], to count: Int) {
+        if content.count >= count {
+            content.removeSubrange(count...)
+            return
+        }
+        content = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            content.withUnsafeBytes { old in
+                if let base = old.baseAddress { raw.baseAddress!.copyMemory(from: base, byteCount: old.count) }
+            }
+            memset(raw.baseAddress! + content.count, 0, count - content.count)
+            initialized = count
         }
     }
 
