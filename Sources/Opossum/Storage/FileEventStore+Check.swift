@@ -22,7 +22,8 @@ struct StoreChecker {
     func run() throws(EventStoreError) -> CheckReport {
         let identity = try StoreEngine.readIdentity(layout)
         let files = SegmentFiles(layout: layout)
-        let follower = LogFollower(layout: layout, files: files)
+        var follower = LogFollower(layout: layout, files: files)
+        follower.readsWholeZeroTails = true
         var problems: [CheckReport.Problem] = []
         var index = EventIndex()
         let segments = try SystemCall.listDirectory(layout.eventsDirectory)

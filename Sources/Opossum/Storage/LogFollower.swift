@@ -33,6 +33,10 @@ struct LogFollower {
 
     let layout: StoreLayout
     let files: SegmentFiles
+    /// Whether zeros past the last complete group count as free space only when every
+    /// byte up to the end of the file is zero (at open, and for `check`), rather than
+    /// when the first one is (see ``SegmentPreallocation/isUnwritten(_:from:to:wholly:)``).
+    var readsWholeZeroTails = false
 
     /// Adds every complete commit group past `index.head`.
     ///
@@ -54,9 +58,8 @@ struct LogFollower {
             let last = index.segments.count - 1
             let entry = index.segments[last]
             let file = try files.file(firstPosition: entry.firstPosition)
-            let end = try file.size()
-            if end > entry.end {
-                let tail = try scan(&index, segment: last, file: file, to: end)
+            if try hasLines(file, after: entry.end) {
+                let tail = try scan(&index, segment: last, file: file, to: try file.size())
                 if !tail.isClean {
                     try handle(tail, of: &index, file: file, policy: policy)
                     return index.head - startHead
@@ -68,6 +71,23 @@ struct LogFollower {
             index.startSegment()
         }
         return index.head - startHead
+    }
+
+    /// Whether anything but free space follows `committedEnd` in `file`.
+    ///
+    /// Before commits and reads, the byte at the committed end decides (a line starts
+    /// with `{`; zero or the end of the file means nothing more), rather than the
+    /// file's size: on Linux, a `stat` makes the next write to the file take a
+    /// fine-grained timestamp, an inode change that the next `fdatasync` commits to
+    /// the journal, which costs about as much again as the flush itself.
+    private func hasLines(_ file: OpenFile, after committedEnd: UInt64) throws(EventStoreError) -> Bool {
+        guard readsWholeZeroTails else {
+            let next = try file.read(count: 1, at: committedEnd)
+            return next.first.map { $0 != 0 } ?? false
+        }
+        let end = try file.size()
+        guard end > committedEnd else { return false }
+        return try !SegmentPreallocation.isUnwritten(file, from: committedEnd, to: end, wholly: true)
     }
 
     /// Reads `index`'s last segment from its committed end up to `end`, adding each
@@ -129,7 +149,15 @@ struct LogFollower {
         if let damage {
             return .damaged(committedEnd: committedEnd, offset: damage.offset, reason: damage.reason)
         }
-        return pending.isEmpty && stopped == end ? .clean : .unfinished(committedEnd: committedEnd)
+        guard pending.isEmpty else { return .unfinished(committedEnd: committedEnd) }
+        if stopped == end { return .clean }
+        let isFreeSpace = try SegmentPreallocation.isUnwritten(
+            file,
+            from: stopped,
+            to: end,
+            wholly: readsWholeZeroTails
+        )
+        return isFreeSpace ? .clean : .unfinished(committedEnd: committedEnd)
     }
 
     /// Why a line cannot be the next one of the log.
@@ -227,18 +255,22 @@ struct LogFollower {
         return found
     }
 
-    /// Cuts a segment back to `length`, first copying what is cut to `Recovered/`.
+    /// Cuts a segment back to `length`, first copying what is cut to `Recovered/`
+    /// (without the zeros written ahead after it, which hold nothing).
     private func cut(_ file: OpenFile, at length: UInt64, durable: Bool) throws(EventStoreError) {
         let size = try file.size()
         guard size > length else { return }
-        let tail = try file.read(count: Int(size - length), at: length)
-        try SystemCall.makeDirectory(layout.recoveredDirectory)
-        let name = String(file.path.split(separator: "/").last ?? "segment") + ".\(length).torn"
-        try OpenFile.writeAtomically(
-            tail,
-            to: layout.recoveredDirectory + "/" + name,
-            directory: layout.recoveredDirectory
-        )
+        var tail = try file.read(count: Int(size - length), at: length)
+        if let last = tail.lastIndex(where: { $0 != 0 }) {
+            tail.removeSubrange((last + 1)...)
+            try SystemCall.makeDirectory(layout.recoveredDirectory)
+            let name = String(file.path.split(separator: "/").last ?? "segment") + ".\(length).torn"
+            try OpenFile.writeAtomically(
+                tail,
+                to: layout.recoveredDirectory + "/" + name,
+                directory: layout.recoveredDirectory
+            )
+        }
         try file.truncate(to: length)
         if durable { try file.sync() }
     }

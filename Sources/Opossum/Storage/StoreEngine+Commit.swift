@@ -203,6 +203,13 @@ extension StoreEngine {
         let file: OpenFile
         let start: UInt64
         if startsSegment {
+            if let current, current.end > 0, current.firstPosition != commitFirst {
+                // The full segment keeps its lines only; zeros left there are skipped anyway.
+                try? SegmentPreallocation.trim(
+                    try files.file(firstPosition: current.firstPosition),
+                    committedEnd: current.end
+                )
+            }
             file = try files.create(firstPosition: commitFirst, durable: durable)
             start = 0
         } else {
@@ -211,8 +218,22 @@ extension StoreEngine {
         }
         do {
             try file.write(writer.bytes, at: start)
-            if durable { try file.syncData() }
+            if durable {
+                // Zeros ahead for the next commits to overwrite, flushed with this one.
+                let segment = startsSegment ? commitFirst : current!.firstPosition
+                let known = preallocation.withLock { $0 }
+                let ahead = try SegmentPreallocation.ensure(
+                    known,
+                    in: file,
+                    segment: segment,
+                    after: start + UInt64(writer.bytes.count),
+                    commitBytes: writer.bytes.count
+                )
+                preallocation.withLock { $0 = ahead }
+                try file.syncData()
+            }
         } catch {
+            preallocation.withLock { $0 = nil }
             undo(file, at: start, after: error)
             throw error
         }

@@ -39,6 +39,8 @@ final class StoreEngine: Sendable {
     /// The `.ledger` hint, rewritten after each commit.
     let ledger: OpenFile
     private let writerBox = Mutex<CommitWriter?>(nil)
+    /// The zeros the writer has written ahead; used by the writer thread alone.
+    let preallocation = Mutex<SegmentPreallocation?>(nil)
     /// Wakes subscriptions when the head moves.
     let headSignal: HeadSignal
     /// Watches for other processes' commits once a subscription needs them.
@@ -91,6 +93,7 @@ final class StoreEngine: Sendable {
             return box
         }
         writer?.stop()
+        if writer != nil && options.durability == .flush { trimPreallocation() }
         let (dirty, head) = state.withLock { state -> (Bool, UInt64) in
             state.isClosed = true
             return (state.eventsSinceCheckpoint > 0, state.index.head)
@@ -102,6 +105,19 @@ final class StoreEngine: Sendable {
             try? writeCheckpoint()
         }
         files.removeAll()
+    }
+
+    /// Cuts the zeros the writer wrote ahead from the last segment, under the writer's
+    /// lock, so that a closed store's segments end with their last line. Nothing is cut
+    /// unless every byte past this process's committed end is zero: another process may
+    /// have appended since. A failure leaves the zeros, which every reader skips.
+    private func trimPreallocation() {
+        guard (try? lockFile.lockExclusive()) != nil else { return }
+        defer { try? lockFile.unlock() }
+        guard let last = state.withLock({ $0.index.segments.last }),
+            let file = try? files.file(firstPosition: last.firstPosition)
+        else { return }
+        try? SegmentPreallocation.trim(file, committedEnd: last.end)
     }
 
     /// Writes the index checkpoint from the current index.
@@ -161,7 +177,9 @@ final class StoreEngine: Sendable {
         defer { try? lockFile.unlock() }
         let checkpoint = IndexCheckpoint.load(storeId: identity.storeId, layout: layout, files: files)
         var index = checkpoint ?? EventIndex()
-        let recovered = try LogFollower(layout: layout, files: files).follow(
+        var follower = LogFollower(layout: layout, files: files)
+        follower.readsWholeZeroTails = true
+        let recovered = try follower.follow(
             &index,
             policy: .repair(durable: options.durability == .flush)
         )

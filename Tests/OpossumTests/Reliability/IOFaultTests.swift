@@ -50,13 +50,13 @@ struct IOFaultTests {
     @Test("a full disk fails the append with a clear error naming the segment; the next append works")
     func diskFullFailsTheAppendAndLosesNothing() async throws {
         let (events, report) = try await withFaultyStore { store, seam, files in
-            let before = try files.segment()
+            let before = try files.lines()
             seam.inject(IOSeam.Fault(.write, pathSuffix: ".jsonl", effect: .fail(errno: ENOSPC)))
             let error = await failingAppend(store, [Event(type: "Lost")])
             #expect(error?.errno == ENOSPC)
             #expect(error?.message.contains("the disk is full") == true, "\(String(describing: error))")
             #expect(error?.path == files.segmentPath(), "\(String(describing: error))")
-            #expect(try files.segment() == before, "the failed append left bytes behind")
+            #expect(try files.lines() == before, "the failed append left bytes behind")
             #expect(try await store.readAll(.all).count == 5)
             #expect(try await store.append(Event(type: "Kept")) == Position(6))
         }
@@ -69,13 +69,13 @@ struct IOFaultTests {
     @Test("a write cut short and then refused by a full disk leaves no partial batch")
     func shortWriteThenDiskFullLeavesNoPartialBatch() async throws {
         let (events, report) = try await withFaultyStore { store, seam, files in
-            let before = try files.segment()
+            let before = try files.lines()
             seam.inject(IOSeam.Fault(.write, pathSuffix: ".jsonl", effect: .shortWrite(maximumBytes: 17)))
             seam.inject(IOSeam.Fault(.write, pathSuffix: ".jsonl", effect: .fail(errno: ENOSPC)))
             let error = await failingAppend(store, courseEvents(3, students: 3))
             #expect(error?.errno == ENOSPC)
             #expect(seam.faultsFired == 2)
-            #expect(try files.segment() == before, "the torn batch was not cut away")
+            #expect(try files.lines() == before, "the torn batch was not cut away")
             #expect(try await store.append(Event(type: "Kept")) == Position(6))
         }
         #expect(events.map(\.position) == positions(1...6))
@@ -98,12 +98,12 @@ struct IOFaultTests {
     @Test("a failed flush fails the append and cuts its group away; the next append takes its place")
     func failedFlushIsNeverTrusted() async throws {
         let (events, report) = try await withFaultyStore { store, seam, files in
-            let before = try files.segment()
+            let before = try files.lines()
             seam.inject(IOSeam.Fault(.syncData, pathSuffix: ".jsonl", effect: .fail(errno: EIO)))
             let error = await failingAppend(store, [Event(type: "Unflushed")])
             #expect(error?.errno == EIO)
             #expect(error?.message.contains("flushing to disk failed") == true, "\(String(describing: error))")
-            #expect(try files.segment() == before, "the unflushed group stayed in the segment")
+            #expect(try files.lines() == before, "the unflushed group stayed in the segment")
             #expect(try await store.readAll(.all).map(\.event.type).contains("Unflushed") == false)
             #expect(try await store.append(Event(type: "Flushed")) == Position(6))
         }

@@ -16,6 +16,14 @@ struct StoreFiles {
         Array(try Data(contentsOf: URL(fileURLWithPath: segmentPath(firstPosition))))
     }
 
+    /// The written bytes of the segment starting at `firstPosition`: without the zeros
+    /// a durable writer keeps written ahead while the store is open. Anything else after
+    /// the last line, such as part of a batch, stays.
+    func lines(_ firstPosition: UInt64 = 1) throws -> [UInt8] {
+        let bytes = try segment(firstPosition)
+        return Array(bytes[..<((bytes.lastIndex { $0 != 0 } ?? -1) + 1)])
+    }
+
     /// Replaces the segment starting at `firstPosition` with `bytes`.
     func writeSegment(_ bytes: [UInt8], _ firstPosition: UInt64 = 1) throws {
         try Data(bytes).write(to: URL(fileURLWithPath: segmentPath(firstPosition)))
