@@ -97,7 +97,8 @@ struct PreallocationTests {
             #expect(try await snapshot(reopened).map(\.position.rawValue) == [1, 2])
             await reopened.close()
             #expect(files.recoveredFiles() == ["0000000001.jsonl.\(starts[2]).torn"])
-            let kept = try Data(contentsOf: URL(fileURLWithPath: temp.storePath + "/Recovered/" + files.recoveredFiles()[0]))
+            let keptPath = temp.storePath + "/Recovered/" + files.recoveredFiles()[0]
+            let kept = try Data(contentsOf: URL(fileURLWithPath: keptPath))
             #expect(Array(kept) == Array(lines[starts[2]..<starts[3]]))
         }
     }
