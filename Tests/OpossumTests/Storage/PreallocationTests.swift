@@ -15,6 +15,15 @@ struct PreallocationTests {
         return store
     }
 
+    /// The segment of a durable store with the two batches as a power cut would leave
+    /// it, zeros and all: read while the store is open. The store is closed after.
+    private func segmentLeftByACrash(at directory: String) async throws -> [UInt8] {
+        let store = try await openStoreWithTwoBatches(at: directory)
+        let segment = try StoreFiles(directory: directory).segment()
+        await store.close()
+        return segment
+    }
+
     /// The bytes of `segment` up to and including its last newline, and what follows.
     private func split(_ segment: [UInt8]) -> (lines: [UInt8], tail: [UInt8]) {
         let end = (segment.lastIndex(of: 0x0A) ?? -1) + 1
@@ -39,11 +48,7 @@ struct PreallocationTests {
     func zerosLeftByACrashAreFreeSpace() async throws {
         try await withTemporaryDirectory { temp in
             let files = StoreFiles(directory: temp.storePath)
-            let store = try await openStoreWithTwoBatches(at: temp.storePath)
-            // The files as a power cut would leave them: zeros and all, no close.
-            let crashed = try files.segment()
-            await store.close()
-            try files.writeSegment(crashed)
+            try files.writeSegment(try await segmentLeftByACrash(at: temp.storePath))
             files.removeCheckpoint()
 
             let report = try await FileEventStore.check(at: temp.storePath)
@@ -82,14 +87,10 @@ struct PreallocationTests {
     func tornBatchInTheZerosIsCut() async throws {
         try await withTemporaryDirectory { temp in
             let files = StoreFiles(directory: temp.storePath)
-            let store = try await openStoreWithTwoBatches(at: temp.storePath)
-            let crashed = try files.segment()
-            await store.close()
-            let (lines, tail) = split(crashed)
+            let (lines, tail) = split(try await segmentLeftByACrash(at: temp.storePath))
             let starts = StoreFiles.lineStarts(lines)
             // Batch B's first line made it to the disk, the rest of the batch did not.
-            var torn = Array(lines[..<starts[3]]) + [UInt8](repeating: 0, count: lines.count - starts[3]) + tail
-            torn.replaceSubrange(starts[2]..<starts[3], with: lines[starts[2]..<starts[3]])
+            let torn = Array(lines[..<starts[3]]) + [UInt8](repeating: 0, count: lines.count - starts[3]) + tail
             try files.writeSegment(torn)
             files.removeCheckpoint()
 
