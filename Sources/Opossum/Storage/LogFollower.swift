@@ -35,7 +35,7 @@ struct LogFollower {
     let files: SegmentFiles
     /// Whether zeros past the last complete group count as free space only when every
     /// byte up to the end of the file is zero (at open, and for `check`), rather than
-    /// when the first one is (see ``SegmentPreallocation/isUnwritten(_:from:to:wholly:)``).
+    /// when the first one is (see ``SegmentPreallocation/isUnwritten(_:from:to:)``).
     var readsWholeZeroTails = false
 
     /// Adds every complete commit group past `index.head`.
@@ -81,13 +81,8 @@ struct LogFollower {
     /// fine-grained timestamp, an inode change that the next `fdatasync` commits to
     /// the journal, which costs about as much again as the flush itself.
     private func hasLines(_ file: OpenFile, after committedEnd: UInt64) throws(EventStoreError) -> Bool {
-        guard readsWholeZeroTails else {
-            let next = try file.read(count: 1, at: committedEnd)
-            return next.first.map { $0 != 0 } ?? false
-        }
-        let end = try file.size()
-        guard end > committedEnd else { return false }
-        return try !SegmentPreallocation.isUnwritten(file, from: committedEnd, to: end, wholly: true)
+        let end = readsWholeZeroTails ? try file.size() : nil
+        return try !SegmentPreallocation.isUnwritten(file, from: committedEnd, to: end)
     }
 
     /// Reads `index`'s last segment from its committed end up to `end`, adding each
@@ -151,12 +146,7 @@ struct LogFollower {
         }
         guard pending.isEmpty else { return .unfinished(committedEnd: committedEnd) }
         if stopped == end { return .clean }
-        let isFreeSpace = try SegmentPreallocation.isUnwritten(
-            file,
-            from: stopped,
-            to: end,
-            wholly: readsWholeZeroTails
-        )
+        let isFreeSpace = try SegmentPreallocation.isUnwritten(file, from: stopped, to: readsWholeZeroTails ? end : nil)
         return isFreeSpace ? .clean : .unfinished(committedEnd: committedEnd)
     }
 

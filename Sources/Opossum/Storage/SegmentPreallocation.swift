@@ -55,25 +55,26 @@ struct SegmentPreallocation: Sendable {
         return SegmentPreallocation(segment: segment, end: from + step)
     }
 
-    /// Whether the bytes of `file` from `start` to `end` are unwritten space: zeros.
+    /// Whether nothing but free space lies in `file` from `start` on: zeros, or the
+    /// end of the file.
     ///
-    /// With `wholly`, every byte is read (at open, and by `check`: a flushed group that
-    /// came back as zeros, with a later group behind it, is damage, not free space).
-    /// Otherwise the first byte decides, as no line starts with zero; this is the
-    /// check before every commit and read, and costs one small read.
-    static func isUnwritten(
-        _ file: OpenFile,
-        from start: UInt64,
-        to end: UInt64,
-        wholly: Bool
-    ) throws(EventStoreError) -> Bool {
-        guard start < end else { return false }
+    /// With `end`, every byte up to it is read (at open, and by `check`: a flushed group
+    /// that came back as zeros, with a later group behind it, is damage, not free
+    /// space). Without, the byte at `start` decides, as no line starts with zero; this
+    /// is the check before every commit and read, and costs one 1-byte read.
+    static func isUnwritten(_ file: OpenFile, from start: UInt64, to end: UInt64?) throws(EventStoreError) -> Bool {
+        guard let end else {
+            var byte: UInt8 = 0
+            let count = try withUnsafeMutableBytes(of: &byte) { buffer in
+                Result { () throws(EventStoreError) -> Int in try file.read(into: buffer, at: start) }
+            }.get()
+            return count == 0 || byte == 0
+        }
         var offset = start
         while offset < end {
-            let count = wholly ? Int(min(end - offset, 64 << 10)) : 1
-            let bytes = try file.read(count: count, at: offset)
-            guard !bytes.isEmpty, bytes.allSatisfy({ $0 == 0 }) else { return false }
-            if !wholly { return true }
+            let bytes = try file.read(count: Int(min(end - offset, 64 << 10)), at: offset)
+            guard !bytes.isEmpty else { return true }
+            guard bytes.allSatisfy({ $0 == 0 }) else { return false }
             offset += UInt64(bytes.count)
         }
         return true
@@ -82,7 +83,7 @@ struct SegmentPreallocation: Sendable {
     /// Cuts the zeros past `committedEnd` from `file`, if everything there is zero.
     static func trim(_ file: OpenFile, committedEnd: UInt64) throws(EventStoreError) {
         let size = try file.size()
-        guard size > committedEnd, try isUnwritten(file, from: committedEnd, to: size, wholly: true) else { return }
+        guard size > committedEnd, try isUnwritten(file, from: committedEnd, to: size) else { return }
         try file.truncate(to: committedEnd)
     }
 }
