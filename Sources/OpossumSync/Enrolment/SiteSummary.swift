@@ -29,8 +29,9 @@ public struct SiteSummary: Hashable, Sendable {
     /// - Throws: ``SyncError`` with code ``SyncError/Code/notAHub`` if `hub` is not a hub.
     public static func all(at hub: FileEventStore) async throws -> [SiteSummary] {
         var summaries: [SiteSummary] = []
+        let states = HubSiteStateCache()
         for site in try await SiteRegistry.load(from: hub).sites {
-            let state = try await HubSiteState.load(site.storeId, from: hub)
+            let state = try await states.state(of: site.storeId, from: hub)
             summaries.append(
                 SiteSummary(
                     site: site,

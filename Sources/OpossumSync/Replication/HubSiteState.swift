@@ -3,11 +3,19 @@ import Opossum
 
 /// What the hub has recorded about one site: the verdicts on its batches, folded
 /// from the hub's `$hub.verdicts` records.
+///
+/// The fold is incremental: ``fold(_:)`` takes the records after ``foldedThrough``,
+/// so a hub that keeps the state (``HubSiteStateCache``) reads and decodes each record
+/// once, however many imports follow.
 struct HubSiteState: Sendable {
-    /// The site's verdicts, by number.
+    /// The site's verdicts, by number: verdict *n* is at index *n − 1*.
     private(set) var verdicts: [Verdict] = []
+    /// The site's rejections, by number.
+    private(set) var rejections: [Verdict] = []
     /// What the site last reported of its state.
     private(set) var contact: SyncRecords.Contact?
+    /// The position of the last record folded, `nil` before the first.
+    private(set) var foldedThrough: Position?
 
     /// The last site position judged: every own batch up to it has a verdict.
     var judgedThrough: UInt64 { verdicts.last?.originRange.upperBound.rawValue ?? 0 }
@@ -17,18 +25,18 @@ struct HubSiteState: Sendable {
     /// The verdict on the batch starting at site position `originFirst`.
     func verdict(startingAt originFirst: Position) -> Verdict? {
         // Verdicts are in site order: search by the batch's first position.
-        var low = 0
-        var high = verdicts.count
-        while low < high {
-            let middle = (low + high) / 2
-            if verdicts[middle].originFirst < originFirst { low = middle + 1 } else { high = middle }
-        }
-        return low < verdicts.count && verdicts[low].originFirst == originFirst ? verdicts[low] : nil
+        let index = verdicts.partitioningIndex { $0.originFirst >= originFirst }
+        return index < verdicts.count && verdicts[index].originFirst == originFirst ? verdicts[index] : nil
+    }
+
+    /// The verdicts numbered after `number`.
+    func verdicts(after number: UInt64) -> ArraySlice<Verdict> {
+        verdicts[verdicts.partitioningIndex { $0.number > number }...]
     }
 
     /// The rejections numbered after `number`.
-    func rejections(after number: UInt64) -> [Verdict] {
-        verdicts.filter { $0.number > number && $0.outcome == .rejected }
+    func rejections(after number: UInt64) -> ArraySlice<Verdict> {
+        rejections[rejections.partitioningIndex { $0.number > number }...]
     }
 
     /// The query selecting the hub's records about `site`.
@@ -38,22 +46,32 @@ struct HubSiteState: Sendable {
         )
     }
 
-    /// Folds the records `events` (in log order).
-    init(records events: [SequencedEvent]) throws {
+    /// Folds the records `events` (in log order), all of them after ``foldedThrough``.
+    mutating func fold(_ events: [SequencedEvent]) throws {
         let decoder = SyncRecords.decoder()
         for record in events {
             if record.type == SyncRecords.hubContact {
                 contact = try decoder.decode(SyncRecords.Contact.self, from: record.data)
             } else {
-                verdicts += try decoder.decode(SyncRecords.HubVerdicts.self, from: record.data).verdicts
+                let decided = try decoder.decode(SyncRecords.HubVerdicts.self, from: record.data).verdicts
+                verdicts += decided
+                rejections += decided.filter { $0.outcome == .rejected }
             }
+            foldedThrough = record.position
         }
     }
+}
 
-    /// Reads the hub's records about `site`.
-    static func load(_ site: UUID, from hub: FileEventStore) async throws -> HubSiteState {
-        var records: [SequencedEvent] = []
-        for try await record in hub.readIncludingHidden(try query(site)) { records.append(record) }
-        return try HubSiteState(records: records)
+extension Array {
+    /// The index of the first element for which `isInSecondPart` holds, for an array
+    /// in which it holds for a suffix: a binary search.
+    fileprivate func partitioningIndex(where isInSecondPart: (Element) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if isInSecondPart(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 }

@@ -3,6 +3,9 @@ import Opossum
 
 /// What a site knows of its exchange with the hub, folded from its sync records.
 ///
+/// The fold is incremental: ``fold(_:)`` takes the records after ``foldedThrough``,
+/// so a site that keeps the state (``SiteStateCache``) decodes each record once.
+///
 /// Everything here comes from system events in the site's own log, so it is exactly
 /// as durable as the events it describes and is never ahead of them.
 struct SiteState: Sendable {
@@ -27,9 +30,9 @@ struct SiteState: Sendable {
     /// How many verdicts have been received.
     var verdictsSeen: UInt64 { pulls.last?.verdictsSeen ?? 0 }
     /// The last own position the hub has judged: everything up to it has a verdict.
-    var acknowledgedThrough: UInt64 {
-        verdicts.values.map { $0.originRange.upperBound.rawValue }.max() ?? 0
-    }
+    private(set) var acknowledgedThrough: UInt64 = 0
+    /// The position of the last record folded, `nil` before the first.
+    private(set) var foldedThrough: Position?
 
     /// The first position at or after `position` that no pull's commit holds — where a
     /// site's own events can be — and the position of the next pull's commit after it,
@@ -70,16 +73,19 @@ struct SiteState: Sendable {
         return low > 0 ? pulls[low - 1] : nil
     }
 
-    /// Reads the site's sync records.
-    static func load(from store: FileEventStore) async throws -> SiteState {
-        var state = SiteState()
-        let query = Query(try QueryItem(types: [SyncRecords.pulled, SyncRecords.verdict]))
+    /// The query selecting a site's sync records.
+    static func query() throws -> Query {
+        Query(try QueryItem(types: [SyncRecords.pulled, SyncRecords.verdict]))
+    }
+
+    /// Folds the sync records `events` (in log order), all of them after ``foldedThrough``.
+    mutating func fold(_ events: [SequencedEvent]) throws {
         let decoder = SyncRecords.decoder()
-        for try await record in store.readIncludingHidden(query) {
+        for record in events {
             switch record.type {
             case SyncRecords.pulled:
                 let pulled = try decoder.decode(SyncRecords.Pulled.self, from: record.data)
-                state.pulls.append(
+                pulls.append(
                     PullPoint(
                         localPosition: Position(pulled.firstLocalPosition),
                         hubCursor: pulled.hubCursor,
@@ -89,9 +95,15 @@ struct SiteState: Sendable {
                 )
             default:
                 let verdict = try decoder.decode(Verdict.self, from: record.data)
-                state.verdicts[verdict.number] = verdict
+                verdicts[verdict.number] = verdict
+                acknowledgedThrough = max(acknowledgedThrough, verdict.originRange.upperBound.rawValue)
             }
+            foldedThrough = record.position
         }
-        return state
+    }
+
+    /// Reads the site's sync records.
+    static func load(from store: FileEventStore) async throws -> SiteState {
+        try await SiteStateCache().state(from: store)
     }
 }

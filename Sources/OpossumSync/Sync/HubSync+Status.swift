@@ -5,7 +5,7 @@ extension HubSync {
     /// batches (a push resumes after it), how many verdicts it gave, and what the site
     /// reported with its last push.
     public func status(of site: PublicIdentity) async throws -> SiteStatus {
-        let state = try await HubSiteState.load(site.storeId, from: store)
+        let state = try await siteStates.state(of: site.storeId, from: store)
         return SiteStatus(
             siteStoreId: site.storeId,
             siteName: site.name,

@@ -12,6 +12,8 @@ public struct HubSync: Sendable {
     /// The hub's store.
     public let store: FileEventStore
     private let signer: SigningIdentity
+    /// What the hub has recorded of each site, kept between imports and pulls.
+    let siteStates = HubSiteStateCache()
 
     /// Prepares `store` to act as the hub, loading (or making) its signing key.
     public init(store: FileEventStore) async throws {
@@ -89,9 +91,7 @@ public struct HubSync: Sendable {
         let acknowledged = header.prerequisites["acknowledgedThrough"] ?? 0
         let answers = Mutex<[BatchVerdict]>([])
         _ = try await store.commitDecided { view in
-            let state = try HubSiteState(
-                records: try view.read(try HubSiteState.query(site.storeId), includingHidden: true)
-            )
+            let state = try siteStates.state(of: site.storeId, in: view)
             guard acknowledged <= state.judgedThrough else {
                 throw SyncError(
                     .outOfOrder,
@@ -131,7 +131,7 @@ public struct HubSync: Sendable {
         maximumEvents: Int = 10_000,
         compressed: Bool = false
     ) async throws -> BundleSummary {
-        let contact = try await HubSiteState.load(site.storeId, from: store).contact
+        let contact = try await siteStates.state(of: site.storeId, from: store).contact
         return try await exportPull(
             for: site,
             after: contact?.hubCursor ?? 0,
@@ -158,8 +158,8 @@ public struct HubSync: Sendable {
     ) async throws -> BundleSummary {
         let head = try await store.status().head.rawValue
         var lines: [BundleLine] = []
-        let state = try await HubSiteState.load(site.storeId, from: store)
-        for verdict in state.verdicts where verdict.number > verdictsAfter {
+        let state = try await siteStates.state(of: site.storeId, from: store)
+        for verdict in state.verdicts(after: verdictsAfter) {
             lines.append(.verdict(verdict))
         }
         var eventCount = 0

@@ -15,6 +15,8 @@ public struct SiteSync: Sendable {
     /// The hub this site syncs with.
     public let hub: PublicIdentity
     private let signer: SigningIdentity
+    /// What the site knows of its exchange with the hub, kept between syncs.
+    private let siteState = SiteStateCache()
 
     /// Prepares to sync `store` with `hub`, loading (or making) the store's signing key.
     public init(store: FileEventStore, hub: PublicIdentity) async throws {
@@ -32,7 +34,7 @@ public struct SiteSync: Sendable {
     /// What the site asks the hub for when it pulls: the hub position it has pulled
     /// up to, and how many verdicts it has received.
     public func pullRequest() async throws -> (hubCursor: UInt64, verdictsSeen: UInt64) {
-        let state = try await SiteState.load(from: store)
+        let state = try await siteState.state(from: store)
         return (state.hubCursor, state.verdictsSeen)
     }
 
@@ -65,7 +67,7 @@ public struct SiteSync: Sendable {
         compressed: Bool = false,
         durable: Bool = true
     ) async throws -> BundleSummary {
-        let state = try await SiteState.load(from: store)
+        let state = try await siteState.state(from: store)
         let acknowledged = state.acknowledgedThrough
         let start = max(acknowledged, hubJudgedThrough)
         var batches: [(BundleLine.PushedBatch, [StoredEvent])] = []
