@@ -36,8 +36,9 @@ public struct HubSync: Sendable {
     ///
     /// The bundle is verified whole first, then read and judged a part at a time (about
     /// ``importChunkEvents`` events, whole batches), each part committed with its
-    /// verdicts: a bundle of any size imports in bounded memory, and an import cut short
-    /// resumes where it stopped (the parts already judged come back as duplicates).
+    /// verdicts while the next is decoded: a bundle of any size imports in bounded
+    /// memory, and an import cut short resumes where it stopped (the parts already
+    /// judged come back as duplicates).
     ///
     /// - Returns: The site that pushed, and one verdict per batch.
     public func importPush(
@@ -61,12 +62,9 @@ public struct HubSync: Sendable {
         }
         var verdicts: [BatchVerdict] = []
         var pending = PushedBatches(site: site, path: path)
+        var parts = BundleParts(reader, linesPerPart: Self.importChunkEvents)
         while true {
-            let lines = try await IOThreadPool.shared.run {
-                try reader.nextLines(maxCount: Self.importChunkEvents).map {
-                    try BundleLine.decode($0[...], path: path)
-                }
-            }
+            let lines = try await parts.next()
             let isLast = lines.isEmpty
             try pending.add(lines)
             let complete = try pending.takeComplete(atEnd: isLast)

@@ -70,12 +70,16 @@ public struct SiteSync: Sendable {
         let state = try await siteState.state(from: store)
         let acknowledged = state.acknowledgedThrough
         let start = max(acknowledged, hubJudgedThrough)
-        var batches: [(BundleLine.PushedBatch, [StoredEvent])] = []
+        var lines: [BundleLine] = []
+        var batchCount = 0
         var eventCount = 0
         var byteCount = 0
-        // The batch being gathered: its first event, and its events so far.
+        var firstPosition: Position?
+        var lastPosition: Position?
+        // The batch being gathered: its first event, and its lines so far.
         var openFirst: StoredEvent?
-        var openEvents: [StoredEvent] = []
+        var openLines: [BundleLine] = []
+        var openBytes = 0
         var next = Position(start + 1)
         scan: while eventCount < maximumEvents && byteCount < maximumBytes {
             // Pulled events are the hub's: read only between the pulls' commits.
@@ -85,19 +89,28 @@ public struct SiteSync: Sendable {
             let chunk = try await store.readStored(from: from, limit: limit, lines: true)
             guard let last = chunk.last else { break }
             next = last.event.position.next
-            for stored in chunk where stored.event.origin == nil && !stored.event.type.hasPrefix("$") {
-                if stored.event.position == stored.batchFirst {
-                    openFirst = stored
-                    openEvents.removeAll(keepingCapacity: true)
+            for index in chunk.indices
+            where chunk[index].event.origin == nil && !chunk[index].event.type.hasPrefix("$") {
+                let position = chunk[index].event.position
+                if position == chunk[index].batchFirst {
+                    openFirst = chunk[index]
+                    openLines.removeAll(keepingCapacity: true)
+                    openBytes = 0
                 }
                 guard let first = openFirst else { continue }
-                openEvents.append(stored)
-                guard openEvents.count == first.batchCount else { continue }
-                batches.append((translate(first, count: openEvents.count, state: state), openEvents))
-                eventCount += openEvents.count
+                let line = chunk[index].line ?? []
+                openLines.append(.storedLine(line))
+                openBytes += line.count + 1
+                guard openLines.count == first.batchCount else { continue }
+                lines.append(.batch(translate(first, count: openLines.count, state: state)))
+                lines += openLines
                 // Each line and its newline, and the batch's own line, which holds the
                 // condition the first line holds, and a few numbers.
-                byteCount += openEvents.reduce(256 + (first.line?.count ?? 0)) { $0 + ($1.line?.count ?? 0) + 1 }
+                byteCount += openBytes + 256 + (first.line?.count ?? 0)
+                firstPosition = firstPosition ?? first.batchFirst
+                lastPosition = position
+                batchCount += 1
+                eventCount += openLines.count
                 openFirst = nil
                 if eventCount >= maximumEvents || byteCount >= maximumBytes { break scan }
             }
@@ -106,23 +119,16 @@ public struct SiteSync: Sendable {
             kind: .push,
             source: signer.identity,
             targetStoreId: hub.storeId,
-            firstPosition: batches.first?.0.originFirst.rawValue ?? start + 1,
-            lastPosition: batches.last?.1.last?.event.position.rawValue ?? start,
+            firstPosition: firstPosition?.rawValue ?? start + 1,
+            lastPosition: lastPosition?.rawValue ?? start,
             prerequisites: [
                 "acknowledgedThrough": acknowledged,
                 "hubCursor": state.hubCursor,
                 "verdictsSeen": state.verdictsSeen,
             ],
-            batchCount: UInt64(batches.count),
+            batchCount: UInt64(batchCount),
             eventCount: UInt64(eventCount)
         )
-        var lines: [BundleLine] = []
-        for (batch, events) in batches {
-            lines.append(.batch(batch))
-            for event in events {
-                lines.append(.storedLine(event.line ?? []))
-            }
-        }
         return try await BundleFile.write(
             lines,
             header: header,
@@ -157,8 +163,8 @@ public struct SiteSync: Sendable {
     ///
     /// The bundle is verified whole first, then applied a part at a time (about
     /// ``HubSync/importChunkEvents`` lines, whole hub batches), each part committed
-    /// with the cursor it reaches: a bundle of any size imports in bounded memory,
-    /// and an import cut short continues where it stopped.
+    /// with the cursor it reaches while the next is decoded: a bundle of any size
+    /// imports in bounded memory, and an import cut short continues where it stopped.
     ///
     /// - Throws: ``SyncError`` when the bundle is refused (nothing is imported then).
     public func importPull(from path: String) async throws -> PullSummary {
@@ -172,12 +178,9 @@ public struct SiteSync: Sendable {
         var summary = PullSummary(eventCount: 0, verdicts: [], hubCursor: 0, broughtNothing: true)
         var carried: [BundleLine] = []
         var isFirst = true
+        var parts = BundleParts(reader, linesPerPart: HubSync.importChunkEvents)
         while true {
-            let lines = try await IOThreadPool.shared.run {
-                try reader.nextLines(maxCount: HubSync.importChunkEvents).map {
-                    try BundleLine.decode($0[...], path: path)
-                }
-            }
+            let lines = try await parts.next()
             let isLast = lines.isEmpty
             var part = carried + lines
             carried = Self.takeUnfinishedBatch(from: &part)
