@@ -10,7 +10,7 @@ struct ByteString: Hashable, Sendable {
     }
 
     static func == (lhs: ByteString, rhs: ByteString) -> Bool {
-        lhs.text.utf8.elementsEqual(rhs.text.utf8)
+        lhs.text.hasSameBytes(as: rhs.text)
     }
 
     func hash(into hasher: inout Hasher) {

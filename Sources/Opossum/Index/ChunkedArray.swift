@@ -47,6 +47,13 @@ struct ChunkedArray<Element: Sendable>: Sendable {
     var last: Element? { count == 0 ? nil : self[count - 1] }
 }
 
+extension ChunkedArray where Element: Equatable {
+    /// Appends `element` unless it is already the last one.
+    mutating func appendUnlessLast(_ element: Element) {
+        if last != element { append(element) }
+    }
+}
+
 extension ChunkedArray where Element: Comparable {
     /// The index of the first element in `range` not less than `value`;
     /// `range.upperBound` if there is none. The elements must be sorted.

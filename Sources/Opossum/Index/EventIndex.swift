@@ -97,8 +97,7 @@ struct EventIndex: Sendable {
         types[ByteString(type), default: ChunkedArray()].append(position)
         for tag in eventTags {
             // The same tag twice on one event is indexed once.
-            let list = tags[tag]
-            if list?.last != position { tags[tag, default: ChunkedArray()].append(position) }
+            tags[tag, default: ChunkedArray()].appendUnlessLast(position)
         }
         hidden.record(position: position, type: type, tags: eventTags)
         if let origin { origins[origin.storeId, default: ChunkedArray()].append(position) }

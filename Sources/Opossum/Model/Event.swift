@@ -31,7 +31,7 @@ public struct Event: Hashable, Sendable {
 
     /// Whether two events are the same, comparing the type byte for byte.
     public static func == (lhs: Event, rhs: Event) -> Bool {
-        lhs.type.utf8.elementsEqual(rhs.type.utf8) && lhs.data == rhs.data && lhs.tags == rhs.tags
+        lhs.type.hasSameBytes(as: rhs.type) && lhs.data == rhs.data && lhs.tags == rhs.tags
             && lhs.metadata == rhs.metadata
     }
 

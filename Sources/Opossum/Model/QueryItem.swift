@@ -47,7 +47,7 @@ public struct QueryItem: Hashable, Sendable {
 
     /// Whether an event matches this item.
     public func matches(_ event: Event) -> Bool {
-        if !types.isEmpty && !types.contains(where: { $0.utf8.elementsEqual(event.type.utf8) }) {
+        if !types.isEmpty && !types.contains(where: { $0.hasSameBytes(as: event.type) }) {
             return false
         }
         return tags.allSatisfy { event.tags.contains($0) }

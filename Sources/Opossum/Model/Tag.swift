@@ -57,7 +57,7 @@ public struct Tag: Hashable, Sendable, CustomStringConvertible {
     /// Whether two tags have the same key and value, byte for byte.
     public static func == (lhs: Tag, rhs: Tag) -> Bool {
         // Byte-exact: String's own == applies Unicode canonical equivalence.
-        lhs.key.utf8.elementsEqual(rhs.key.utf8) && lhs.value.utf8.elementsEqual(rhs.value.utf8)
+        lhs.key.hasSameBytes(as: rhs.key) && lhs.value.hasSameBytes(as: rhs.value)
     }
 
     /// Hashes the key and value bytes, consistently with byte-exact equality.

@@ -124,7 +124,7 @@ public final class ProjectionRunner: Sendable {
 
     private func add(_ entry: Registered) throws(ProjectionError) {
         try registered.withLock { (list) throws(ProjectionError) in
-            guard !list.contains(where: { $0.name.utf8.elementsEqual(entry.name.utf8) }) else {
+            guard !list.contains(where: { $0.name.hasSameBytes(as: entry.name) }) else {
                 entry.task?.cancel()
                 throw ProjectionError(.duplicateName, projection: entry.name)
             }
@@ -138,14 +138,14 @@ public final class ProjectionRunner: Sendable {
     /// Returns once the rebuild has started. Does nothing for a projection this
     /// runner only reads or does not know.
     public func rebuild(_ name: String) async {
-        guard let entry = registered.withLock({ $0.first { $0.name.utf8.elementsEqual(name.utf8) } }),
+        guard let entry = registered.withLock({ $0.first { $0.name.hasSameBytes(as: name) } }),
             let driver = entry.driver
         else { return }
         entry.task?.cancel()
         await entry.task?.value
         let task = Task { await driver.run(force: true) }
         registered.withLock { list in
-            if let index = list.firstIndex(where: { $0.name.utf8.elementsEqual(name.utf8) }) {
+            if let index = list.firstIndex(where: { $0.name.hasSameBytes(as: name) }) {
                 list[index].task = task
             }
         }
@@ -161,7 +161,7 @@ public final class ProjectionRunner: Sendable {
 
     /// Where the projection called `name` stands, or `nil` if it is not registered.
     public func status(of name: String) -> ProjectionStatus? {
-        status().first { $0.name.utf8.elementsEqual(name.utf8) }
+        status().first { $0.name.hasSameBytes(as: name) }
     }
 
     /// Stops maintaining every projection: waits for each to finish its current
