@@ -40,20 +40,30 @@ enum Timestamp {
             days -= 1
         }
         let (year, month, day) = civil(fromDays: days)
-        appendDigits(year, count: 4, to: &writer)
-        writer.bytes.append(UInt8(ascii: "-"))
-        appendDigits(month, count: 2, to: &writer)
-        writer.bytes.append(UInt8(ascii: "-"))
-        appendDigits(day, count: 2, to: &writer)
-        writer.bytes.append(UInt8(ascii: "T"))
-        appendDigits(secondOfDay / 3600, count: 2, to: &writer)
-        writer.bytes.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay / 60 % 60, count: 2, to: &writer)
-        writer.bytes.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay % 60, count: 2, to: &writer)
-        writer.bytes.append(UInt8(ascii: "."))
-        appendDigits(fraction, count: 6, to: &writer)
-        writer.bytes.append(UInt8(ascii: "Z"))
+        writer.append(count: 27) { text in
+            // Right to left, `count` digits of `value` (never negative here) ending before `end`.
+            func digits(_ value: Int64, _ count: Int, endingAt end: Int) {
+                var remaining = value
+                for index in stride(from: end - 1, through: end - count, by: -1) {
+                    text[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                    remaining /= 10
+                }
+            }
+            digits(year, 4, endingAt: 4)
+            text[4] = UInt8(ascii: "-")
+            digits(month, 2, endingAt: 7)
+            text[7] = UInt8(ascii: "-")
+            digits(day, 2, endingAt: 10)
+            text[10] = UInt8(ascii: "T")
+            digits(secondOfDay / 3600, 2, endingAt: 13)
+            text[13] = UInt8(ascii: ":")
+            digits(secondOfDay / 60 % 60, 2, endingAt: 16)
+            text[16] = UInt8(ascii: ":")
+            digits(secondOfDay % 60, 2, endingAt: 19)
+            text[19] = UInt8(ascii: ".")
+            digits(fraction, 6, endingAt: 26)
+            text[26] = UInt8(ascii: "Z")
+        }
     }
 
     /// Parses text written by ``append(_:to:)``; `nil` if it is not in that exact form.
@@ -85,17 +95,6 @@ enum Timestamp {
     static func parse(_ text: String) -> Date? {
         var text = text
         return text.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
-    }
-
-    private static func appendDigits(_ value: Int64, count: Int, to writer: inout JSONWriter) {
-        var divisor: Int64 = 1
-        for _ in 1..<count { divisor *= 10 }
-        var remaining = value
-        while divisor > 0 {
-            writer.bytes.append(UInt8(ascii: "0") + UInt8(remaining / divisor % 10))
-            remaining %= divisor
-            divisor /= 10
-        }
     }
 
     // Howard Hinnant's days-from-civil algorithms for the proleptic Gregorian calendar.

@@ -3,15 +3,20 @@ import Foundation
 /// UUID text in its canonical 36-character form, formatted and parsed without
 /// allocating (Foundation's `uuidString` builds a new string each time).
 enum UUIDText {
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// Appends the lowercase text of `uuid` (without quotes).
     static func append(_ uuid: UUID, to writer: inout JSONWriter) {
-        withUnsafeBytes(of: uuid.uuid) { bytes in
-            for (index, byte) in bytes.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 { writer.bytes.append(UInt8(ascii: "-")) }
-                writer.bytes.append(hexDigits[Int(byte >> 4)])
-                writer.bytes.append(hexDigits[Int(byte & 0x0F)])
+        writer.append(count: 36) { text in
+            withUnsafeBytes(of: uuid.uuid) { bytes in
+                var output = 0
+                for index in 0..<16 {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        text[output] = UInt8(ascii: "-")
+                        output += 1
+                    }
+                    text[output] = HexDigit.lowercase(bytes[index] >> 4)
+                    text[output + 1] = HexDigit.lowercase(bytes[index] & 0x0F)
+                    output += 2
+                }
             }
         }
     }

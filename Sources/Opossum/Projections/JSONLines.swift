@@ -17,8 +17,6 @@ enum JSONLines {
     /// Decodes lines and `current.json`.
     static var decoder: JSONDecoder { JSONDecoder() }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// Appends `value` as one checksummed line, newline included, to `bytes`.
     static func append(_ value: some Encodable, with encoder: JSONEncoder, to bytes: inout [UInt8]) throws {
         let json = try encoder.encode(value)
@@ -28,9 +26,7 @@ enum JSONLines {
         bytes.append(contentsOf: json.dropLast())
         let crc = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start...])) }
         bytes.append(contentsOf: Array(",\"crc\":\"".utf8))
-        for shift in stride(from: 28, through: 0, by: -4) {
-            bytes.append(hexDigits[Int((crc >> UInt32(shift)) & 0xF)])
-        }
+        HexDigit.append(crc, to: &bytes)
         bytes.append(contentsOf: Array("\"}\n".utf8))
     }
 

@@ -43,8 +43,6 @@ enum SegmentLine {
     /// The bytes after the checksummed part: `,"crc":"` + 8 hex digits + `"}`.
     static let trailerLength = 18
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// Appends the line for `event` (whose metadata must be complete), with its newline.
     static func encode(
         _ event: Event,
@@ -106,9 +104,7 @@ enum SegmentLine {
             CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start...]))
         }
         writer.append(",\"crc\":\"")
-        for shift in stride(from: 28, through: 0, by: -4) {
-            writer.bytes.append(hexDigits[Int((crc >> UInt32(shift)) & 0xF)])
-        }
+        HexDigit.append(crc, to: &writer.bytes)
         writer.append("\"}")
     }
 
