@@ -12,7 +12,11 @@ struct EventValidator {
     var allowsReserved = false
 
     /// The events with ids and timestamps filled in, or the first problem found.
-    func prepare(_ events: [Event], now: Date = Date()) throws(EventStoreError) -> [Event] {
+    ///
+    /// Without `checkingData`, the payloads are taken to be valid JSON, which the
+    /// caller has already checked (sync's decoded bundle lines); everything else is
+    /// checked all the same.
+    func prepare(_ events: [Event], now: Date = Date(), checkingData: Bool = true) throws(EventStoreError) -> [Event] {
         guard !events.isEmpty else {
             throw EventStoreError(.invalidEvent, "an append needs at least one event; the batch is empty")
         }
@@ -20,7 +24,7 @@ struct EventValidator {
         var prepared = events
         var batchSize = 0
         for index in prepared.indices {
-            let size = try validate(prepared[index], number: index + 1)
+            let size = try validate(prepared[index], number: index + 1, checkingData: checkingData)
             batchSize += size
             if size > 0, batchSize > limits.maximumBatchSize {
                 throw EventStoreError(
@@ -71,8 +75,9 @@ struct EventValidator {
         text.count <= count ? text : text.prefix(count) + "…"
     }
 
-    /// Checks one event; returns its size as the limits count it (0 for an exempt record).
-    private func validate(_ event: Event, number: Int) throws(EventStoreError) -> Int {
+    /// Checks one event (its data only `checkingData`); returns its size as the limits
+    /// count it (0 for an exempt record).
+    private func validate(_ event: Event, number: Int, checkingData: Bool) throws(EventStoreError) -> Int {
         // Only built when something is wrong: this runs for every event appended.
         var name: String { Self.name(of: event, number: number) }
         guard !event.type.isEmpty else {
@@ -100,7 +105,7 @@ struct EventValidator {
             }
         }
         let size = isExempt(event) ? 0 : try checkLimits(event, name: name)
-        if !event.data.isEmpty {
+        if checkingData && !event.data.isEmpty {
             let validity = event.data.withUnsafeBytes { bytes in
                 Result { () throws(JSONSyntaxError) in try JSONScanner.validate(bytes) }
             }

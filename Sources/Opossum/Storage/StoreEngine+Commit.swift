@@ -126,7 +126,7 @@ extension StoreEngine {
             guard batch.origins.count == batch.events.count else {
                 throw EventStoreError(.invalidEvent, "a batch needs one origin (or nil) per event")
             }
-            let events = try validator.prepare(batch.events)
+            let events = try validator.prepare(batch.events, checkingData: !batch.dataIsCheckedJSON)
             batches.append(WriteBatch(first: next, events: events, origins: batch.origins, condition: batch.condition))
             next += UInt64(events.count)
         }

@@ -69,11 +69,21 @@ package struct DecidedBatch: Sendable {
     package var origins: [EventOrigin?]
     /// The condition to keep on the batch's first line, if any.
     package var condition: AppendCondition?
+    /// Whether every event's data is known to be valid JSON, as `TransferLine.decode`
+    /// checks the lines it reads: the commit then does not scan the payloads again.
+    /// Every other check of the events still runs.
+    package var dataIsCheckedJSON: Bool
 
     /// Creates a batch.
-    package init(events: [Event], origins: [EventOrigin?]? = nil, condition: AppendCondition? = nil) {
+    package init(
+        events: [Event],
+        origins: [EventOrigin?]? = nil,
+        condition: AppendCondition? = nil,
+        dataIsCheckedJSON: Bool = false
+    ) {
         self.events = events
         self.origins = origins ?? Array(repeating: nil, count: events.count)
         self.condition = condition
+        self.dataIsCheckedJSON = dataIsCheckedJSON
     }
 }

@@ -50,34 +50,44 @@ package enum TransferLine {
     ) throws(EventStoreError) -> (
         event: SequencedEvent, batchFirst: Position, batchCount: Int
     ) {
-        let bytes = Array(line)
-        return try bytes.withUnsafeBytes { buffer in
-            Result { () throws(EventStoreError) in
-                guard SegmentLine.checksumIsValid(buffer), let decoded = try? SegmentLine.decode(buffer, payload: true)
-                else {
-                    throw EventStoreError(.corrupted, "an event line fails its checksum or is malformed")
-                }
-                // A segment's own lines hold valid JSON; a line from elsewhere is checked,
-                // for a payload that is not JSON would make a line that reads back wrong.
-                let validity = decoded.event.data.withUnsafeBytes { data in
-                    Result { () throws(JSONSyntaxError) in
-                        if !data.isEmpty { try JSONScanner.validate(data) }
-                    }
-                }
-                if case .failure(let error) = validity {
-                    throw EventStoreError(
-                        .corrupted,
-                        "the event at position \(decoded.position) has data that is not valid JSON "
-                            + "(at byte \(error.offset): \(error.reason))"
-                    )
-                }
-                let event = SequencedEvent(
-                    position: Position(decoded.position),
-                    event: decoded.event,
-                    origin: decoded.origin
-                )
-                return (event, Position(decoded.framing.batchFirst), Int(decoded.framing.batchCount))
-            }
+        // In place when the bytes are contiguous, as a bundle reader's lines are.
+        let decoded = line.withContiguousStorageIfAvailable { bytes in
+            Result { () throws(EventStoreError) in try decode(UnsafeRawBufferPointer(bytes)) }
+        }
+        if let decoded { return try decoded.get() }
+        return try Array(line).withUnsafeBytes { bytes in
+            Result { () throws(EventStoreError) in try decode(bytes) }
         }.get()
+    }
+
+    private static func decode(
+        _ buffer: UnsafeRawBufferPointer
+    ) throws(EventStoreError) -> (
+        event: SequencedEvent, batchFirst: Position, batchCount: Int
+    ) {
+        guard SegmentLine.checksumIsValid(buffer), let decoded = try? SegmentLine.decode(buffer, payload: true)
+        else {
+            throw EventStoreError(.corrupted, "an event line fails its checksum or is malformed")
+        }
+        // A segment's own lines hold valid JSON; a line from elsewhere is checked,
+        // for a payload that is not JSON would make a line that reads back wrong.
+        let validity = decoded.event.data.withUnsafeBytes { data in
+            Result { () throws(JSONSyntaxError) in
+                if !data.isEmpty { try JSONScanner.validate(data) }
+            }
+        }
+        if case .failure(let error) = validity {
+            throw EventStoreError(
+                .corrupted,
+                "the event at position \(decoded.position) has data that is not valid JSON "
+                    + "(at byte \(error.offset): \(error.reason))"
+            )
+        }
+        let event = SequencedEvent(
+            position: Position(decoded.position),
+            event: decoded.event,
+            origin: decoded.origin
+        )
+        return (event, Position(decoded.framing.batchFirst), Int(decoded.framing.batchCount))
     }
 }

@@ -33,7 +33,7 @@ struct BundleParts {
     private static func read(_ reader: BundleReader, _ count: Int) -> Task<[BundleLine], any Error> {
         Task {
             try await IOThreadPool.shared.run {
-                try reader.nextLines(maxCount: count).map { try BundleLine.decode($0[...], path: reader.path) }
+                try reader.nextLines(maxCount: count).map { try BundleLine.decode($0, path: reader.path) }
             }
         }
     }

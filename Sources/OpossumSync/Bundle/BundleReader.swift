@@ -103,6 +103,19 @@ public final class BundleReader: @unchecked Sendable {
         if let unpacked { try? SystemCall.removeFile(unpacked) }
     }
 
+    /// The header of the uncompressed bundle at `path`, read without verifying anything:
+    /// `nil` when the file is compressed or its first line is not a header.
+    ///
+    /// Never trusted: a sync agent uses it only to ask for the next pull bundle while it
+    /// imports this one, which verifies the bundle whole. Blocking: call it from an I/O
+    /// thread.
+    public static func unverifiedHeader(of path: String) -> BundleHeader? {
+        guard let file = try? OpenFile.reading(path), let start = try? file.read(count: 64 << 10, at: 0),
+            let newline = start.firstIndex(of: UInt8(ascii: "\n"))
+        else { return nil }
+        return try? BundleHeader.decode(line: Array(start[..<newline]), path: path)
+    }
+
     /// Calls `body` with each body line, in order, without its newline.
     ///
     /// Holds at most one chunk of the file (and one line) in memory.
@@ -110,18 +123,21 @@ public final class BundleReader: @unchecked Sendable {
         while true {
             let lines = try nextLines(maxCount: 1024)
             guard !lines.isEmpty else { return }
-            for line in lines { try body(line[...]) }
+            for line in lines { try body(line) }
         }
     }
 
     /// The next body lines, at most `maxCount`, without their newlines; empty at the
     /// end. Reading goes on from where the previous call stopped, a chunk of the file
     /// at a time, so a bundle of any size is read in constant memory.
-    public func nextLines(maxCount: Int) throws -> [[UInt8]] {
-        var lines: [[UInt8]] = []
+    ///
+    /// The lines share the chunks they were read from rather than copying each: a
+    /// chunk's memory is freed when the last of its lines is.
+    public func nextLines(maxCount: Int) throws -> [ArraySlice<UInt8>] {
+        var lines: [ArraySlice<UInt8>] = []
         while lines.count < maxCount {
             if let newline = buffer[bufferStart...].firstIndex(of: UInt8(ascii: "\n")) {
-                lines.append(Array(buffer[bufferStart..<newline]))
+                lines.append(buffer[bufferStart..<newline])
                 bufferStart = newline + 1
                 continue
             }

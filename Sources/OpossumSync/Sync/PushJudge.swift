@@ -57,7 +57,9 @@ struct PushJudge {
                 // What was checked here: the query, after what the site had pulled.
                 condition: batch.condition.map {
                     AppendCondition(failIfEventsMatch: $0.failIfEventsMatch, after: Position(batch.afterHub))
-                }
+                },
+                // Decoding the push's lines checked every payload.
+                dataIsCheckedJSON: true
             )
         )
         nextPosition += UInt64(events.count)

@@ -265,7 +265,8 @@ public struct SiteSync: Sendable {
                     let origin = event.origin ?? EventOrigin(storeId: hub.storeId, position: event.position)
                     // A hub batch stays one batch here: a decision is never seen in part.
                     if openBatch != batchFirst {
-                        batches.append(DecidedBatch(events: []))
+                        // Decoding the pull's lines checked every payload.
+                        batches.append(DecidedBatch(events: [], dataIsCheckedJSON: true))
                         openBatch = batchFirst
                     }
                     batches[batches.count - 1].events.append(event.event)
