@@ -34,7 +34,7 @@ struct HubConnectionOptions: ParsableArguments {
     var pinnedKey: String?
 
     @Option(help: ArgumentHelp("The most events in one bundle sent or fetched.", valueName: "count"))
-    var maxEvents = 50_000
+    var maxEvents = 20_000
 
     @Option(
         help: ArgumentHelp(

@@ -187,6 +187,27 @@ struct SyncAgentOverHTTPTests {
         }
     }
 
+    @Test func aPullOfManyBundlesEachFetchedWhileTheOneBeforeIsAppliedBringsEverythingOnce() async throws {
+        try await HTTPSyncFixture.with(sites: ["anna", "ben"]) { fixture, sites in
+            let (anna, ben) = (sites[0], sites[1])
+            // Ben decides offline on jobs Anna decides on first: head office rejects his.
+            try await SyncOverHTTPFaultTests.decide(300, on: anna.store, label: "shared")
+            try await SyncOverHTTPFaultTests.decide(20, on: ben.store, label: "shared")
+            _ = try await fixture.agent(for: anna, maximumEventsPerBundle: 100).sync()
+
+            let report = try await fixture.agent(for: ben, maximumEventsPerBundle: 100).sync()
+            #expect(report.pushed.rejected.count == 20)
+            #expect(report.pulled.eventCount == 1_500)
+            #expect(report.pulled.bundleCount >= 15)
+            #expect(report.pulled.verdicts.count == 20, "each verdict arrives once, with the first bundle")
+            let received = try await SiteSync.verdicts(in: ben.store)
+            #expect(received.map(\.number) == Array(1...20))
+            try await SyncOverHTTPFaultTests.expectConverged(fixture, ben)
+            let workspace = ben.store.directory + "/Sync/transfer"
+            #expect(try FileManager.default.contentsOfDirectory(atPath: workspace).isEmpty, "no bundle is left behind")
+        }
+    }
+
     @Test func decisionsAppendedWhileASyncRunsAreNeitherLostNorSentTwice() async throws {
         try await HTTPSyncFixture.with(sites: ["anna"]) { fixture, sites in
             let store = sites[0].store

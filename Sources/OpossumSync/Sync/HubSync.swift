@@ -76,7 +76,7 @@ public struct HubSync: Sendable {
     }
 
     /// Events (lines) read and judged at a time by an import.
-    public static let importChunkEvents = 20_000
+    public static let importChunkEvents = 10_000
 
     /// Judges `batches` of a push in one decided commit.
     private func judge(

@@ -25,7 +25,7 @@ public struct SyncAgent: Sendable {
 
         /// Makes options.
         public init(
-            maximumEventsPerBundle: Int = 50_000,
+            maximumEventsPerBundle: Int = 20_000,
             maximumBytesPerBundle: Int = Options.defaultMaximumBytesPerBundle,
             compressed: Bool = false
         ) {
@@ -105,77 +105,90 @@ public struct SyncAgent: Sendable {
         let status = try await transport.status()
         try checkHub(status)
         let workspace = SyncWorkspace(store: site.store)
-        var judged = status.judgedThrough
         var report = PushReport()
         // Under the hub's body limit, with room for the header and the trailer.
         let maximumBytes = min(
             options.maximumBytesPerBundle,
             status.maximumPushBytes.map { max(1, $0 - Self.bundleFraming) } ?? .max
         )
+        var bundle = try await exportPush(after: status.judgedThrough, maximumBytes: maximumBytes)!
         while true {
-            let path = try await workspace.newBundlePath("push")
-            let bundle = try await site.exportPush(
-                to: path,
-                hubJudgedThrough: judged,
-                maximumEvents: options.maximumEventsPerBundle,
-                maximumBytes: maximumBytes,
-                compressed: options.compressed,
-                durable: false
-            )
             let eventCount = Int(bundle.header.eventCount)
             guard eventCount > 0 || (sendingEmpty && report.bundleCount == 0) else {
-                try await workspace.remove(path)
+                try await workspace.remove(bundle.path)
                 return report
             }
             progress(.pushing(bundle: report.bundleCount + 1, eventCount: eventCount))
+            // The next bundle is exported while this one travels and is judged: it starts
+            // after this one, which the hub judges whole or refuses (and then it is dropped).
+            let (sent, batchCount, last) = (bundle.path, Int(bundle.header.batchCount), bundle.header.lastPosition)
+            async let next = exportPush(
+                after: last,
+                maximumBytes: maximumBytes,
+                exporting: eventCount > 0
+            )
             let receipt: PushReceipt
             do {
-                receipt = try await transport.push(bundleAt: path)
-                try await workspace.remove(path)
+                receipt = try await transport.push(bundleAt: sent)
+                try await workspace.remove(sent)
+                guard receipt.verdicts.count == batchCount else {
+                    throw TransportError(
+                        .invalidResponse,
+                        "the hub answered \(receipt.verdicts.count) verdicts for a push of \(batchCount) batches"
+                    )
+                }
             } catch {
-                try? await workspace.remove(path)
+                try? await workspace.remove(sent)
+                if let unsent = try? await next { try? await workspace.remove(unsent.path) }
                 throw error
-            }
-            guard receipt.verdicts.count == Int(bundle.header.batchCount) else {
-                throw TransportError(
-                    .invalidResponse,
-                    "the hub answered \(receipt.verdicts.count) verdicts for a push of \(bundle.header.batchCount) "
-                        + "batches"
-                )
             }
             report.bundleCount += 1
             report.eventCount += eventCount
             report.verdicts += receipt.verdicts
             progress(.pushed(bundle: report.bundleCount, eventCount: report.eventCount, receipt: receipt))
-            judged = max(judged, receipt.verdicts.last?.verdict.originRange.upperBound.rawValue ?? judged)
-            // The next export finds nothing when this one took the rest.
+            // After an empty push there is nothing more; otherwise the next export finds
+            // nothing when this one took the rest.
+            guard let following = try await next else { return report }
+            bundle = following
         }
     }
 
     /// Pulls in bounded bundles until the site has caught up with the hub's head as it
-    /// was when the pull began.
+    /// was when the pull began. Each bundle after the first is downloaded while the one
+    /// before it is applied.
     private func pullAll(_ progress: @Sendable (SyncProgress) -> Void) async throws -> PullReport {
         let status = try await transport.status()
         try checkHub(status)
         let workspace = SyncWorkspace(store: site.store)
         var report = PullReport()
+        var ahead: PulledBundle?
         while true {
-            let (cursor, verdictsSeen) = try await site.pullRequest()
-            progress(.pulling(bundle: report.bundleCount + 1, cursor: cursor))
-            let path = try await workspace.newBundlePath("pull")
+            let bundle: PulledBundle
+            if let ready = ahead {
+                bundle = ready
+                ahead = nil
+                progress(.pulling(bundle: report.bundleCount + 1, cursor: bundle.after))
+            } else {
+                let (cursor, verdictsSeen) = try await site.pullRequest()
+                progress(.pulling(bundle: report.bundleCount + 1, cursor: cursor))
+                bundle = try await download(after: cursor, verdictsAfter: verdictsSeen)!
+            }
+            // The next bundle continues where this one's header says it ends, if it holds
+            // events and ends before the head; the import below verifies the header. The
+            // site will have every verdict the hub had when this pull began, so the next
+            // bundle need not carry them again.
+            let header = try await IOThreadPool.shared.run { BundleReader.unverifiedHeader(of: bundle.path) }
+            async let next = download(
+                after: header.flatMap { $0.eventCount > 0 && $0.lastPosition < status.hubHead ? $0.lastPosition : nil },
+                verdictsAfter: max(bundle.verdictsAfter, status.verdictCount)
+            )
             let summary: PullSummary
             do {
-                try await transport.pull(
-                    after: cursor,
-                    verdictsAfter: verdictsSeen,
-                    maximumEvents: options.maximumEventsPerBundle,
-                    compressed: options.compressed,
-                    to: path
-                )
-                summary = try await site.importPull(from: path)
-                try await workspace.remove(path)
+                summary = try await site.importPull(from: bundle.path)
+                try await workspace.remove(bundle.path)
             } catch {
-                try? await workspace.remove(path)
+                try? await workspace.remove(bundle.path)
+                if let unused = try? await next { try? await workspace.remove(unused.path) }
                 throw error
             }
             report.bundleCount += 1
@@ -183,8 +196,70 @@ public struct SyncAgent: Sendable {
             report.verdicts += summary.verdicts
             report.hubCursor = max(report.hubCursor, summary.hubCursor)
             progress(.pulled(bundle: report.bundleCount, eventCount: report.eventCount, summary: summary))
-            if summary.broughtNothing || summary.hubCursor >= status.hubHead { return report }
+            // A download ahead that failed is asked for again the ordinary way, which
+            // reports its error; one that does not continue the site's cursor is dropped.
+            let downloaded = try? await next
+            let done = summary.broughtNothing || summary.hubCursor >= status.hubHead
+            if let downloaded, done || downloaded.after != summary.hubCursor {
+                try? await workspace.remove(downloaded.path)
+            } else {
+                ahead = downloaded
+            }
+            if done { return report }
         }
+    }
+
+    /// Downloads the pull bundle after hub position `cursor` into the workspace; `nil`
+    /// without a cursor.
+    private func download(after cursor: UInt64?, verdictsAfter: UInt64) async throws -> PulledBundle? {
+        guard let cursor else { return nil }
+        let workspace = SyncWorkspace(store: site.store)
+        let path = try await workspace.newBundlePath("pull")
+        do {
+            try await transport.pull(
+                after: cursor,
+                verdictsAfter: verdictsAfter,
+                maximumEvents: options.maximumEventsPerBundle,
+                compressed: options.compressed,
+                to: path
+            )
+        } catch {
+            try? await workspace.remove(path)
+            throw error
+        }
+        return PulledBundle(path: path, after: cursor, verdictsAfter: verdictsAfter)
+    }
+
+    /// A push bundle of what follows `judged` in the workspace, or `nil` when not
+    /// `exporting`.
+    private func exportPush(
+        after judged: UInt64,
+        maximumBytes: Int,
+        exporting: Bool = true
+    ) async throws -> BundleSummary? {
+        guard exporting else { return nil }
+        let workspace = SyncWorkspace(store: site.store)
+        let path = try await workspace.newBundlePath("push")
+        do {
+            return try await site.exportPush(
+                to: path,
+                hubJudgedThrough: judged,
+                maximumEvents: options.maximumEventsPerBundle,
+                maximumBytes: maximumBytes,
+                compressed: options.compressed,
+                durable: false
+            )
+        } catch {
+            try? await workspace.remove(path)
+            throw error
+        }
+    }
+
+    /// A pull bundle downloaded to the workspace, and what it was asked for with.
+    private struct PulledBundle: Sendable {
+        let path: String
+        let after: UInt64
+        let verdictsAfter: UInt64
     }
 
     /// Refuses to sync with a hub other than the one the site enrolled with.
