@@ -246,6 +246,13 @@ struct JSONScanner: ~Copyable {
         index += 1  // the opening quote
         var scratch: [UInt8] = []
         while index < bytes.count {
+            // Eight plain bytes (no quote, backslash or control character) at a time.
+            if index + 8 <= bytes.count,
+                !Self.mayEndOrEscape(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            {
+                index += 8
+                continue
+            }
             let byte = bytes[index]
             index += 1
             switch byte {
@@ -262,6 +269,18 @@ struct JSONScanner: ~Copyable {
             }
         }
         throw fail("unterminated string")
+    }
+
+    /// Whether any of the eight bytes in `word` is a quote, a backslash or a control
+    /// character: the bytes a string's scan must look at one by one.
+    @inline(__always)
+    private static func mayEndOrEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        // A byte of `x` is zero iff the classic test sets its high bit; likewise below 0x20.
+        func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highBits != 0 }
+        let control = (word &- ones &* 0x20) & ~word & highBits != 0
+        return control || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
     }
 
     // MARK: Numbers
@@ -396,7 +415,13 @@ extension JSONScanner {
     /// Checks that `bytes` are well-formed UTF-8.
     static func validateUTF8(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) {
         var offset = 0
-        // ASCII is by far the common case; only decode when a high byte appears.
+        // ASCII is by far the common case, checked eight bytes at a time; only decode
+        // when a high byte appears.
+        while offset + 8 <= bytes.count,
+            bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+        {
+            offset += 8
+        }
         while offset < bytes.count && bytes[offset] < 0x80 { offset += 1 }
         if offset == bytes.count { return }
         var decoder = UTF8()

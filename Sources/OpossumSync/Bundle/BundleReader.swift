@@ -136,7 +136,7 @@ public final class BundleReader: @unchecked Sendable {
     public func nextLines(maxCount: Int) throws -> [ArraySlice<UInt8>] {
         var lines: [ArraySlice<UInt8>] = []
         while lines.count < maxCount {
-            if let newline = buffer[bufferStart...].firstIndex(of: UInt8(ascii: "\n")) {
+            if let newline = Self.newline(in: buffer, from: bufferStart) {
                 lines.append(buffer[bufferStart..<newline])
                 bufferStart = newline + 1
                 continue
@@ -175,6 +175,16 @@ public final class BundleReader: @unchecked Sendable {
         return bytes
     }
 
+    /// The index of the first newline in `bytes` from `start` on, found with `memchr`.
+    private static func newline(in bytes: [UInt8], from start: Int) -> Int? {
+        bytes.withUnsafeBytes { buffer in
+            guard start < buffer.count,
+                let found = memchr(buffer.baseAddress! + start, Int32(UInt8(ascii: "\n")), buffer.count - start)
+            else { return nil }
+            return buffer.baseAddress!.distance(to: UnsafeRawPointer(found))
+        }
+    }
+
     /// The trailer and the offset where it starts: the file's last line.
     private static func trailer(of file: OpenFile, size: UInt64) throws -> (BundleTrailer, UInt64) {
         let truncated = SyncError(
@@ -207,7 +217,11 @@ public final class BundleReader: @unchecked Sendable {
             if headerEnd == nil, let newline = chunk.firstIndex(of: UInt8(ascii: "\n")) {
                 headerEnd = offset + UInt64(newline) + 1
             }
-            lines += UInt64(chunk.count { $0 == UInt8(ascii: "\n") })
+            var start = 0
+            while let newline = newline(in: chunk, from: start) {
+                lines += 1
+                start = newline + 1
+            }
             offset += UInt64(count)
         }
         guard let headerEnd else {

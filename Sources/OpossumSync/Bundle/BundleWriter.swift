@@ -64,7 +64,10 @@ public final class BundleWriter: @unchecked Sendable {
 
     /// Adds one body line: a JSON value without newlines.
     public func writeLine(_ line: [UInt8]) throws {
-        guard !line.contains(UInt8(ascii: "\n")) else {
+        let hasNewline = line.withUnsafeBytes { bytes in
+            bytes.baseAddress.map { memchr($0, 0x0A, bytes.count) != nil } ?? false
+        }
+        guard !hasNewline else {
             throw SyncError(.malformed, "a bundle line cannot hold a newline", path: path)
         }
         try append(line)
