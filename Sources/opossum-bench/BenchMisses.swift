@@ -49,7 +49,9 @@ enum BenchMisses {
           thread's malloc arena lock (with `GLIBC_TUNABLES=glibc.malloc.arena_max=1` the read
           takes twice as long), and every object's cache lines move between cores. Decoding
           three chunks ahead on separate threads raised the CPU in use from 1.4 to 1.6 cores
-          without a faster read, so it was not kept. Fix: fewer heap objects per event (payloads
+          without a faster read, so it was not kept; nor was handing each finished chunk back to
+          an I/O thread to be freed there (10⁶ events read in 1.90 s against 1.97 s, within the
+          noise of 4 alternating runs). Fix: fewer heap objects per event (payloads
           and tags kept in one shared chunk buffer, with a `SequencedEvent` that decodes them on
           access), which changes the public types.
         - **Projection rebuild (0.41 to 0.6 × 10⁶ events/s in runs so far, target 5 × 10⁵)**: it
@@ -57,23 +59,31 @@ enum BenchMisses {
           be called once per event in the driver's generic context, which looked up the runtime
           metadata of `Dictionary<String, State>` again for each event (6% of the CPU); it now
           folds runs of 256 events per call, hashing an existing key once. Fix: the forward read's.
-        - **Bundles (about 5 × 10⁴ events/s, target 10⁵)**: per 10⁵ events, export ~0.5 s and hub
-          import ~1.0 s. Both write ~30 MB and flush it (the bundle file, then the hub's log), so
-          at this disk's ~80–100 MB/s the flushes alone cost ~0.6 s; the rest is decoding,
-          validating and re-encoding each event at the hub (~6 µs an event). Fix: pipeline the
-          next export with the current import, and write the hub's lines from the bundle's
-          bytes instead of re-encoding them.
-        - **HTTP push then pull (about 2.9 × 10⁴ events/s, target 5 × 10⁴)**: per 10⁵ events the
-          push takes ~1.7 s and the pull ~1.7 s. HTTP itself is cheap: the hub logs ~0.5 s per
-          50,000-event push for spooling, verifying and judging, and ~0.15 s per 50,000-event
-          pull export. The time is two durable commits of every event (the hub's, then the
-          second laptop's), each ~8 µs an event — the same cost as durable batches of 100
-          (~1.2 × 10⁵ events/s) — plus one export. `perf record -g` of a 10⁵-event pull at a
-          laptop: the commit 39% (encoding lines 11%, the index's tag table 12%, `pwrite` 12%),
-          decoding bundle lines into events 12%, index checkpoints written during and after the
-          import 10%, verifying the bundle 5%. Even with nothing else, two such commits cap the
-          row near 5 × 10⁴. Fix: the commit path above (lines written from the bundle's bytes,
-          no per-event re-validation of what the hub already stored), and overlapping the next
-          bundle's export and transfer with the current import.
+        - **Bundles (8.3 to 10.1 × 10⁴ events/s in today's runs, was 5.3 × 10⁴; target 10⁵)**:
+          four fixes, each from a profile of `--only bundle`. (1) The hub decoded every verdict it
+          had ever given a site, with `JSONDecoder`, at each import and each pull export (14% of
+          the CPU, and growing with the hub's age); the hub and the site now keep their folded
+          sync state and read only the records committed since. (2) An import decodes the next
+          part of the bundle on an I/O thread while the writer judges the current one. (3) Tag
+          and type equality walked both strings' UTF-8 views byte by byte, half of indexing an
+          imported event; it now compares their contiguous bytes. (4) Timestamps, ids and
+          checksums were appended a byte at a time, through a lazily initialised hex table;
+          payloads were checked three times per import (now once, when the line is decoded), and
+          bundle lines were split and scanned byte by byte (now `memchr` and eight bytes at a
+          time). Per 10⁵ events: export ~0.3 s, verify ~0.07 s, then the hub's writer ~0.5 s
+          (validating, encoding and writing each event ~2 µs, the kernel's copy into the page
+          cache ~0.6 µs, indexing ~0.4 µs, the flush of ~50 MB) with decoding alongside. The row
+          moves ±10% with the machine. Next: write the hub's lines from the bundle's bytes
+          instead of re-encoding each event.
+        - **HTTP push then pull (4.3 to 5.1 × 10⁴ events/s in today's runs, was 3.0 × 10⁴; target
+          5 × 10⁴)**: besides the fixes above, the sync agent now exports the next push bundle
+          while the hub judges the current one, and downloads the next pull bundle while it
+          applies the current one; bundles are 20,000 events by default so the overlap starts
+          sooner. On this 2-core machine the hub, the two laptops and libcurl share the cores:
+          the whole run uses ~1.1 cores on average, and the steps that remain in series are the
+          first export and download and the last judge and apply. Per 2 × 10⁴ events: push
+          ~0.2 s (upload, spool, verify, judge), pull apply ~0.2 s, download ~0.1 s. Next:
+          hashing a push while it is spooled instead of reading it again to verify, and the
+          commit-path work above.
         """
 }
