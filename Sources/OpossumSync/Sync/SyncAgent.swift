@@ -111,7 +111,7 @@ public struct SyncAgent: Sendable {
             options.maximumBytesPerBundle,
             status.maximumPushBytes.map { max(1, $0 - Self.bundleFraming) } ?? .max
         )
-        var bundle = try await exportPush(after: status.judgedThrough, maximumBytes: maximumBytes)!
+        var bundle = try await exportPush(after: status.judgedThrough, maximumBytes: maximumBytes)
         while true {
             let eventCount = Int(bundle.header.eventCount)
             guard eventCount > 0 || (sendingEmpty && report.bundleCount == 0) else {
@@ -122,11 +122,7 @@ public struct SyncAgent: Sendable {
             // The next bundle is exported while this one travels and is judged: it starts
             // after this one, which the hub judges whole or refuses (and then it is dropped).
             let (sent, batchCount, last) = (bundle.path, Int(bundle.header.batchCount), bundle.header.lastPosition)
-            async let next = exportPush(
-                after: last,
-                maximumBytes: maximumBytes,
-                exporting: eventCount > 0
-            )
+            async let next = exportNext(after: eventCount > 0 ? last : nil, maximumBytes: maximumBytes)
             let receipt: PushReceipt
             do {
                 receipt = try await transport.push(bundleAt: sent)
@@ -171,14 +167,14 @@ public struct SyncAgent: Sendable {
             } else {
                 let (cursor, verdictsSeen) = try await site.pullRequest()
                 progress(.pulling(bundle: report.bundleCount + 1, cursor: cursor))
-                bundle = try await download(after: cursor, verdictsAfter: verdictsSeen)!
+                bundle = try await download(after: cursor, verdictsAfter: verdictsSeen)
             }
             // The next bundle continues where this one's header says it ends, if it holds
             // events and ends before the head; the import below verifies the header. The
             // site will have every verdict the hub had when this pull began, so the next
             // bundle need not carry them again.
             let header = try await IOThreadPool.shared.run { BundleReader.unverifiedHeader(of: bundle.path) }
-            async let next = download(
+            async let next = downloadNext(
                 after: header.flatMap { $0.eventCount > 0 && $0.lastPosition < status.hubHead ? $0.lastPosition : nil },
                 verdictsAfter: max(bundle.verdictsAfter, status.verdictCount)
             )
@@ -209,10 +205,14 @@ public struct SyncAgent: Sendable {
         }
     }
 
-    /// Downloads the pull bundle after hub position `cursor` into the workspace; `nil`
-    /// without a cursor.
-    private func download(after cursor: UInt64?, verdictsAfter: UInt64) async throws -> PulledBundle? {
+    /// Downloads the pull bundle after hub position `cursor`, if there is one.
+    private func downloadNext(after cursor: UInt64?, verdictsAfter: UInt64) async throws -> PulledBundle? {
         guard let cursor else { return nil }
+        return try await download(after: cursor, verdictsAfter: verdictsAfter)
+    }
+
+    /// Downloads the pull bundle after hub position `cursor` into the workspace.
+    private func download(after cursor: UInt64, verdictsAfter: UInt64) async throws -> PulledBundle {
         let workspace = SyncWorkspace(store: site.store)
         let path = try await workspace.newBundlePath("pull")
         do {
@@ -230,14 +230,14 @@ public struct SyncAgent: Sendable {
         return PulledBundle(path: path, after: cursor, verdictsAfter: verdictsAfter)
     }
 
-    /// A push bundle of what follows `judged` in the workspace, or `nil` when not
-    /// `exporting`.
-    private func exportPush(
-        after judged: UInt64,
-        maximumBytes: Int,
-        exporting: Bool = true
-    ) async throws -> BundleSummary? {
-        guard exporting else { return nil }
+    /// The push bundle of what follows `judged`, if there is a `judged` to follow.
+    private func exportNext(after judged: UInt64?, maximumBytes: Int) async throws -> BundleSummary? {
+        guard let judged else { return nil }
+        return try await exportPush(after: judged, maximumBytes: maximumBytes)
+    }
+
+    /// Writes the push bundle of what follows `judged` to the workspace.
+    private func exportPush(after judged: UInt64, maximumBytes: Int) async throws -> BundleSummary {
         let workspace = SyncWorkspace(store: site.store)
         let path = try await workspace.newBundlePath("push")
         do {
