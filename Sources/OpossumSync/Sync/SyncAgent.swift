@@ -122,7 +122,9 @@ public struct SyncAgent: Sendable {
             // The next bundle is exported while this one travels and is judged: it starts
             // after this one, which the hub judges whole or refuses (and then it is dropped).
             let (sent, batchCount, last) = (bundle.path, Int(bundle.header.batchCount), bundle.header.lastPosition)
-            async let next = exportNext(after: eventCount > 0 ? last : nil, maximumBytes: maximumBytes)
+            async let next = (eventCount > 0 ? last : nil).asyncMap {
+                try await exportPush(after: $0, maximumBytes: maximumBytes)
+            }
             let receipt: PushReceipt
             do {
                 receipt = try await transport.push(bundleAt: sent)
@@ -174,10 +176,11 @@ public struct SyncAgent: Sendable {
             // site will have every verdict the hub had when this pull began, so the next
             // bundle need not carry them again.
             let header = try await IOThreadPool.shared.run { BundleReader.unverifiedHeader(of: bundle.path) }
-            async let next = downloadNext(
-                after: header.flatMap { $0.eventCount > 0 && $0.lastPosition < status.hubHead ? $0.lastPosition : nil },
-                verdictsAfter: max(bundle.verdictsAfter, status.verdictCount)
-            )
+            let verdictsAfter = max(bundle.verdictsAfter, status.verdictCount)
+            let nextCursor = header.flatMap {
+                $0.eventCount > 0 && $0.lastPosition < status.hubHead ? $0.lastPosition : nil
+            }
+            async let next = nextCursor.asyncMap { try await download(after: $0, verdictsAfter: verdictsAfter) }
             let summary: PullSummary
             do {
                 summary = try await site.importPull(from: bundle.path)
@@ -205,12 +208,6 @@ public struct SyncAgent: Sendable {
         }
     }
 
-    /// Downloads the pull bundle after hub position `cursor`, if there is one.
-    private func downloadNext(after cursor: UInt64?, verdictsAfter: UInt64) async throws -> PulledBundle? {
-        guard let cursor else { return nil }
-        return try await download(after: cursor, verdictsAfter: verdictsAfter)
-    }
-
     /// Downloads the pull bundle after hub position `cursor` into the workspace.
     private func download(after cursor: UInt64, verdictsAfter: UInt64) async throws -> PulledBundle {
         let workspace = SyncWorkspace(store: site.store)
@@ -228,12 +225,6 @@ public struct SyncAgent: Sendable {
             throw error
         }
         return PulledBundle(path: path, after: cursor, verdictsAfter: verdictsAfter)
-    }
-
-    /// The push bundle of what follows `judged`, if there is a `judged` to follow.
-    private func exportNext(after judged: UInt64?, maximumBytes: Int) async throws -> BundleSummary? {
-        guard let judged else { return nil }
-        return try await exportPush(after: judged, maximumBytes: maximumBytes)
     }
 
     /// Writes the push bundle of what follows `judged` to the workspace.
@@ -298,5 +289,13 @@ extension PullReport {
         eventCount += other.eventCount
         verdicts += other.verdicts
         hubCursor = max(hubCursor, other.hubCursor)
+    }
+}
+
+extension Optional {
+    /// `transform` of the wrapped value, or `nil`.
+    fileprivate func asyncMap<Result>(_ transform: (Wrapped) async throws -> Result) async rethrows -> Result? {
+        guard let self else { return nil }
+        return try await transform(self)
     }
 }
