@@ -32,6 +32,9 @@ final class CommitWriter: @unchecked Sendable {
     private var lastCommitDuration: Duration = .zero
     /// How many appends queued while the last group was being committed.
     private var queuedMeanwhile = 0
+    /// How many queued appends the writer is waiting for, 0 while it is not waiting:
+    /// an append wakes it only once they are there, not once per straggler.
+    private var awaitedCount = 0
 
     /// Starts the writer thread; `commit` runs on it for each group, in order, and
     /// returns the answer to each append, which the writer then gives.
@@ -51,7 +54,7 @@ final class CommitWriter: @unchecked Sendable {
         defer { condition.unlock() }
         guard !isStopping else { return false }
         queue.append(append)
-        condition.signal()
+        if awaitedCount > 0 && queue.count >= awaitedCount { condition.signal() }
         return true
     }
 
@@ -68,7 +71,11 @@ final class CommitWriter: @unchecked Sendable {
         let clock = ContinuousClock()
         while true {
             condition.lock()
-            while queue.isEmpty && !isStopping { condition.wait() }
+            while queue.isEmpty && !isStopping {
+                awaitedCount = 1
+                condition.wait()
+            }
+            awaitedCount = 0
             if queue.isEmpty {
                 isStopped = true
                 condition.broadcast()
@@ -113,6 +120,8 @@ final class CommitWriter: @unchecked Sendable {
         let window = min(lastCommitDuration, .milliseconds(1))
         let (seconds, attoseconds) = window.components
         let deadline = Date(timeIntervalSinceNow: Double(seconds) + Double(attoseconds) / 1e18)
+        awaitedCount = expected
+        defer { awaitedCount = 0 }
         while queue.count < expected && !isStopping {
             if !condition.wait(until: deadline) { return }
         }
