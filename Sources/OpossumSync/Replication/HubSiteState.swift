@@ -7,7 +7,7 @@ import Opossum
 /// The fold is incremental: ``fold(_:)`` takes the records after ``foldedThrough``,
 /// so a hub that keeps the state (``HubSiteStateCache``) reads and decodes each record
 /// once, however many imports follow.
-struct HubSiteState: Sendable {
+struct HubSiteState: SyncRecordFold {
     /// The site's verdicts, by number: verdict *n* is at index *n − 1*.
     private(set) var verdicts: [Verdict] = []
     /// The site's rejections, by number.
@@ -59,19 +59,5 @@ struct HubSiteState: Sendable {
             }
             foldedThrough = record.position
         }
-    }
-}
-
-extension Array {
-    /// The index of the first element for which `isInSecondPart` holds, for an array
-    /// in which it holds for a suffix: a binary search.
-    fileprivate func partitioningIndex(where isInSecondPart: (Element) -> Bool) -> Int {
-        var low = 0
-        var high = count
-        while low < high {
-            let middle = (low + high) / 2
-            if isInSecondPart(self[middle]) { high = middle } else { low = middle + 1 }
-        }
-        return low
     }
 }

@@ -8,7 +8,7 @@ import Opossum
 ///
 /// Everything here comes from system events in the site's own log, so it is exactly
 /// as durable as the events it describes and is never ahead of them.
-struct SiteState: Sendable {
+struct SiteState: SyncRecordFold {
     /// A pull as the site applied it: from which local position its commit starts,
     /// up to which hub position, and with how many verdicts received by then.
     struct PullPoint: Sendable {
@@ -50,13 +50,7 @@ struct SiteState: Sendable {
 
     /// The index of the first pull whose commit ends at or after `position`.
     private func pullIndex(atOrAfter position: Position) -> Int {
-        var low = 0
-        var high = pulls.count
-        while low < high {
-            let middle = (low + high) / 2
-            if pulls[middle].recordPosition < position { low = middle + 1 } else { high = middle }
-        }
-        return low
+        pulls.partitioningIndex { $0.recordPosition >= position }
     }
 
     /// The pull that was the latest for a decision that read up to local position
@@ -64,13 +58,8 @@ struct SiteState: Sendable {
     /// read whole, so reading any position of a pull's commit means having all of it.)
     func pull(asOf position: Position) -> PullPoint? {
         // Pulls are in log order: the last one at or before the position.
-        var low = 0
-        var high = pulls.count
-        while low < high {
-            let middle = (low + high) / 2
-            if pulls[middle].localPosition <= position { low = middle + 1 } else { high = middle }
-        }
-        return low > 0 ? pulls[low - 1] : nil
+        let after = pulls.partitioningIndex { $0.localPosition > position }
+        return after > 0 ? pulls[after - 1] : nil
     }
 
     /// The query selecting a site's sync records.
