@@ -66,12 +66,30 @@ struct JSONScanner: ~Copyable {
     mutating func consumeLiteral(_ literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
         guard bytes.count - index >= count else { return false }
-        let start = literal.utf8Start
-        for offset in 0..<count where bytes[index + offset] != start[offset] {
+        guard Self.sameBytes(bytes.baseAddress! + index, UnsafeRawPointer(literal.utf8Start), count: count) else {
             return false
         }
         index += count
         return true
+    }
+
+    /// Whether the `count` bytes at `first` and at `second` are equal, compared a
+    /// word at a time for the short keys and literals of segment lines.
+    @inline(__always)
+    private static func sameBytes(_ first: UnsafeRawPointer, _ second: UnsafeRawPointer, count: Int) -> Bool {
+        switch count {
+        case 8...16:
+            // Two overlapping 8-byte words cover 8 to 16 bytes.
+            return first.loadUnaligned(as: UInt64.self) == second.loadUnaligned(as: UInt64.self)
+                && (first + count - 8).loadUnaligned(as: UInt64.self)
+                    == (second + count - 8).loadUnaligned(as: UInt64.self)
+        case 4..<8:
+            return first.loadUnaligned(as: UInt32.self) == second.loadUnaligned(as: UInt32.self)
+                && (first + count - 4).loadUnaligned(as: UInt32.self)
+                    == (second + count - 4).loadUnaligned(as: UInt32.self)
+        default:
+            return memcmp(first, second, count) == 0
+        }
     }
 
     // MARK: Strings

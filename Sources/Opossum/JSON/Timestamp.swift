@@ -6,6 +6,9 @@ import Foundation
 enum Timestamp {
     /// The seconds since 1970 a timestamp can hold: the years 1 to 9999, what four-digit
     /// RFC 3339 years can say.
+    /// The length of a timestamp's text: `2026-03-14T09:26:53.589793Z`.
+    static let textLength = 27
+
     static let representableSeconds: Range<TimeInterval> = -62_135_596_800..<253_402_300_800
 
     /// Whether `date` falls in the years 1 to 9999.

@@ -9,6 +9,9 @@ public struct Event: Hashable, Sendable {
     /// The event's type, such as `StudentEnrolledToCourse`. Never empty.
     public var type: String
     /// The payload as UTF-8 JSON bytes, or empty for none.
+    ///
+    /// In an event read from a store this may be a slice of storage shared with the
+    /// other events of the same read; see ``SequencedEvent/data``.
     public var data: Data
     /// The tags that say what the event is about.
     public var tags: [Tag]

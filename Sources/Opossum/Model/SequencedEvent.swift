@@ -26,5 +26,11 @@ public struct SequencedEvent: Hashable, Sendable {
     /// The event's tags.
     public var tags: [Tag] { event.tags }
     /// The event's payload as JSON bytes.
+    ///
+    /// A read decodes events a chunk at a time (up to about a thousand), and the
+    /// events of a chunk share one allocation for their payloads: `data` may be a
+    /// slice whose indices start above zero (index it from `startIndex`), and while
+    /// any event of a chunk keeps its payload, the whole chunk's payloads stay in
+    /// memory. To keep a payload for long on its own, keep a copy: `Data(event.data)`.
     public var data: Data { event.data }
 }

@@ -20,7 +20,7 @@ final class EventReader: @unchecked Sendable {
     private(set) var isFinished = false
     /// The head of the index snapshot the read walks: it sees nothing beyond it.
     var snapshotHead: UInt64 { table.head }
-    /// One loader per half of a chunk; each keeps its buffer and strings between chunks.
+    /// One loader per half of a chunk; each keeps its read buffer between chunks.
     private var loaders: [LineLoader] = []
 
     /// The index to read, when given at the start rather than taken from the engine.
@@ -58,15 +58,22 @@ final class EventReader: @unchecked Sendable {
 
     /// The next events, at most `count`, in one or two consecutive parts (two when
     /// the chunk was decoded in halves): joining them would copy every event.
-    func nextChunkParts(count: Int) throws -> [[SequencedEvent]] {
+    ///
+    /// With `lastFirst`, the parts and the events in each come in reverse order, so
+    /// that a consumer moves events out with `popLast` (reversing the decoded
+    /// arrays afterwards would copy every event).
+    func nextChunkParts(count: Int, lastFirst: Bool = false) throws -> [[SequencedEvent]] {
         let positions = try nextLocations(count: count)
-        guard positions.count >= Self.splitThreshold else { return [try loaders[0].load(positions[...])] }
+        func load(_ loader: LineLoader, _ part: ArraySlice<(UInt64, LineLocation)>) throws -> [SequencedEvent] {
+            try loader.load(lastFirst ? ArraySlice(part.reversed()) : part)
+        }
+        guard positions.count >= Self.splitThreshold else { return [try load(loaders[0], positions[...])] }
         let middle = positions.count / 2
-        let second = SharedJob(on: IOThreadPool.shared) { [loaders] in try loaders[1].load(positions[middle...]) }
-        let first = Result { try loaders[0].load(positions[..<middle]) }
+        let second = SharedJob(on: IOThreadPool.shared) { [loaders] in try load(loaders[1], positions[middle...]) }
+        let first = Result { try load(loaders[0], positions[..<middle]) }
         // Waited for even when the first half failed: the loader must be idle before the next chunk.
         let rest = Result { try second.value() }
-        return [try first.get(), try rest.get()]
+        return lastFirst ? [try rest.get(), try first.get()] : [try first.get(), try rest.get()]
     }
 
     /// The next events, at most `count`, with their batches and conditions.

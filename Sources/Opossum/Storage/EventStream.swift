@@ -85,11 +85,7 @@ public struct EventStream: AsyncSequence, Sendable {
 
         private static func fetch(_ reader: EventReader, count: Int) async throws -> Chunk {
             try await IOThreadPool.shared.run {
-                var parts = try reader.nextChunkParts(count: count)
-                // In place: reversing by swapping moves events without copying them.
-                parts.reverse()
-                for index in parts.indices { parts[index].reverse() }
-                return (parts, reader.isFinished)
+                (try reader.nextChunkParts(count: count, lastFirst: true), reader.isFinished)
             }
         }
     }

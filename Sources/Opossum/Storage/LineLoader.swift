@@ -14,7 +14,6 @@ final class LineLoader: @unchecked Sendable {
     private let engine: StoreEngine
     private let table: SegmentTable
     private var buffer: [UInt8] = []
-    private var strings = StringCache()
 
     init(engine: StoreEngine, table: SegmentTable) {
         self.engine = engine
@@ -24,7 +23,7 @@ final class LineLoader: @unchecked Sendable {
     /// Reads and decodes the lines at `positions`, coalescing neighbours.
     func load(_ positions: ArraySlice<(UInt64, LineLocation)>) throws -> [SequencedEvent] {
         try load(positions) { decoded, _ in
-            SequencedEvent(position: Position(decoded.position), event: decoded.event, origin: decoded.origin)
+            SequencedEvent(position: Position(decoded.position), event: decoded.takeEvent(), origin: decoded.origin)
         }
     }
 
@@ -54,10 +53,19 @@ final class LineLoader: @unchecked Sendable {
     private func load<Output>(
         _ positions: ArraySlice<(UInt64, LineLocation)>,
         payload: Bool = true,
-        _ make: (DecodedLine, UnsafeRawBufferPointer) throws -> Output
+        _ make: (inout DecodedLine, UnsafeRawBufferPointer) throws -> Output
     ) throws -> [Output] {
         var events: [Output] = []
         events.reserveCapacity(positions.count)
+        // Fresh for each chunk: events of different chunks share no strings and no
+        // payload buffer, so the consumer releasing one chunk's events never contends
+        // with an I/O thread retaining the same objects for the next.
+        var cache = LineDecodingCache(
+            payloads: PayloadBuffer(
+                forLines: positions.count,
+                ofBytes: payload ? positions.reduce(0) { $0 + $1.1.length } : 0
+            )
+        )
         var runStart = positions.startIndex
         while runStart < positions.endIndex {
             // Extend the run while the next line follows on disk (either direction).
@@ -87,6 +95,7 @@ final class LineLoader: @unchecked Sendable {
                     at: low,
                     file: file,
                     payload: payload,
+                    cache: &cache,
                     make,
                     into: &events
                 )
@@ -127,24 +136,31 @@ final class LineLoader: @unchecked Sendable {
         at low: UInt64,
         file: OpenFile,
         payload: Bool,
-        _ make: (DecodedLine, UnsafeRawBufferPointer) throws -> Output,
+        cache: inout LineDecodingCache,
+        _ make: (inout DecodedLine, UnsafeRawBufferPointer) throws -> Output,
         into events: inout [Output]
     ) throws {
         for (position, location) in lines {
             let start = Int(location.offset - low)
             let line = UnsafeRawBufferPointer(rebasing: run[start..<(start + location.length - 1)])
-            guard SegmentLine.checksumIsValid(line),
-                let decoded = try? SegmentLine.decode(line, payload: payload, strings: &strings),
-                decoded.position == position
-            else {
-                throw EventStoreError(
+            func corrupted() -> EventStoreError {
+                EventStoreError(
                     .corrupted,
                     "the line of position \(position) fails its checksum; run `opossum check`",
                     path: file.path,
                     offset: location.offset
                 )
             }
-            events.append(try make(decoded, line))
+            guard SegmentLine.checksumIsValid(line) else { throw corrupted() }
+            // Not `try?`: unwrapping an optional line would copy it.
+            var decoded: DecodedLine
+            do {
+                decoded = try SegmentLine.decode(line, payload: payload, using: &cache)
+            } catch {
+                throw corrupted()
+            }
+            guard decoded.position == position else { throw corrupted() }
+            events.append(try make(&decoded, line))
         }
     }
 }

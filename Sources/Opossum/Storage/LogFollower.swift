@@ -96,7 +96,7 @@ struct LogFollower {
         var pending: [(offset: UInt64, line: DecodedLine)] = []
         var damage: (offset: UInt64, reason: String)?
         var committedEnd = index.segments[segment].end
-        var strings = StringCache()
+        var cache = LineDecodingCache()
         let stopped: UInt64
         do {
             stopped = try SegmentScanner(file: file).forEachLine(from: committedEnd, to: end) { bytes, offset in
@@ -105,7 +105,7 @@ struct LogFollower {
                     bytes,
                     expecting: index.head + UInt64(pending.count) + 1,
                     in: pending.first?.line.framing,
-                    strings: &strings
+                    cache: &cache
                 ) {
                 case .success(let verified): line = verified
                 case .failure(let problem):
@@ -161,12 +161,12 @@ struct LogFollower {
         _ bytes: UnsafeRawBufferPointer,
         expecting position: UInt64,
         in group: LineFraming?,
-        strings: inout StringCache
+        cache: inout LineDecodingCache
     ) -> Result<DecodedLine, LineProblem> {
         guard SegmentLine.checksumIsValid(bytes) else { return .failure(LineProblem(reason: "checksum mismatch")) }
         let line: DecodedLine
         do {
-            line = try SegmentLine.decode(bytes, payload: false, strings: &strings)
+            line = try SegmentLine.decode(bytes, payload: false, using: &cache)
         } catch {
             return .failure(LineProblem(reason: "malformed line: \(error.reason)"))
         }

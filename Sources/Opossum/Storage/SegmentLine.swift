@@ -29,6 +29,14 @@ struct DecodedLine: Sendable {
     /// one, and only when the batch was appended under a condition. Decoded on demand
     /// (by sync), so that reads do not pay for it.
     var conditionRange: Range<Int>?
+
+    /// Moves the event out, leaving an empty one: hands it on without the copy
+    /// (a retain of each of its strings and buffers) that reading the property makes.
+    mutating func takeEvent() -> Event {
+        var event = Event(type: "")
+        swap(&event, &self.event)
+        return event
+    }
 }
 
 /// The text of one event in a segment: a JSON object on one line ending in a CRC-32C.
@@ -42,6 +50,11 @@ struct DecodedLine: Sendable {
 enum SegmentLine {
     /// The bytes after the checksummed part: `,"crc":"` + 8 hex digits + `"}`.
     static let trailerLength = 18
+
+    /// The length of the shortest line Opossum writes, newline included, less its
+    /// payload: one-digit position, commit and batch, a one-byte type, no tags and no
+    /// tracing ids. A line's payload is never longer than its length less this.
+    static let shortestEnvelopeLength = 194
 
     /// Appends the line for `event` (whose metadata must be complete), with its newline.
     static func encode(
@@ -216,20 +229,24 @@ enum SegmentLine {
     ///
     /// With `payload` false, `data` and the metadata are stepped over rather than
     /// decoded: indexing and recovery need only the position, framing, type and tags.
-    /// `strings` reuses the text of types and tag keys already seen, so reading a
-    /// long run of events allocates little more than their payloads.
+    /// `cache` reuses the text of types and tag keys and the timestamp already seen,
+    /// and puts payloads in its buffer, so reading a long run of events allocates
+    /// little more than their tag arrays.
     static func decode(
         _ line: UnsafeRawBufferPointer,
         payload: Bool,
-        strings: inout StringCache
+        using cache: inout LineDecodingCache
     ) throws(JSONSyntaxError) -> DecodedLine {
         var scanner = JSONScanner(line)
-        var position: UInt64?
-        var framing: LineFraming?
-        var batch: (UInt64, UInt64)?
-        var event = Event(type: "")
-        var origin: EventOrigin?
-        var conditionRange: Range<Int>?
+        // Built in place and returned whole: assembling it at the end would copy the event.
+        var decoded = DecodedLine(
+            position: 0,
+            framing: LineFraming(commitFirst: 0, commitCount: 0, batchFirst: 0, batchCount: 0),
+            event: Event(type: ""),
+            origin: nil,
+            conditionRange: nil
+        )
+        var (hasPosition, hasCommit, hasBatch) = (false, false, false)
         try scanner.expect(UInt8(ascii: "{"))
         var expected: Field? = .position
         repeat {
@@ -237,83 +254,78 @@ enum SegmentLine {
             expected = field.usuallyNext
             switch field {
             case .position:
-                position = try scanner.readUInt64()
+                decoded.position = try scanner.readUInt64()
+                hasPosition = true
             case .commit:
-                let (first, count) = try readPair(&scanner)
-                framing = LineFraming(commitFirst: first, commitCount: count, batchFirst: 0, batchCount: 0)
+                (decoded.framing.commitFirst, decoded.framing.commitCount) = try readPair(&scanner)
+                hasCommit = true
             case .batch:
-                batch = try readPair(&scanner)
+                (decoded.framing.batchFirst, decoded.framing.batchCount) = try readPair(&scanner)
+                hasBatch = true
             case .type:
-                event.type = try scanner.withStringBytes { strings.string(for: $0) }
+                decoded.event.type = try scanner.withStringBytes { cache.strings.string(for: $0) }
             case .tags:
                 try scanner.expect(UInt8(ascii: "["))
                 if try !scanner.consume(UInt8(ascii: "]")) {
                     // One allocation for the usual handful of tags, not one per doubling.
-                    event.tags.reserveCapacity(4)
+                    decoded.event.tags.reserveCapacity(4)
                     repeat {
                         let tag = try scanner.withStringBytes { (text) throws(JSONSyntaxError) -> Tag in
                             guard let colon = text.firstIndex(of: UInt8(ascii: ":")), colon > 0 else {
                                 throw JSONSyntaxError(offset: 0, reason: "malformed tag")
                             }
                             return Tag(
-                                strings.string(for: UnsafeRawBufferPointer(rebasing: text[..<colon])),
+                                cache.strings.string(for: UnsafeRawBufferPointer(rebasing: text[..<colon])),
                                 String(decoding: UnsafeRawBufferPointer(rebasing: text[(colon + 1)...]), as: UTF8.self)
                             )
                         }
-                        event.tags.append(tag)
+                        decoded.event.tags.append(tag)
                     } while try scanner.consume(UInt8(ascii: ","))
                     try scanner.expect(UInt8(ascii: "]"))
                 }
             case .data:
                 let range = scanner.skipVerifiedValue()
-                if payload { event.data = Data(UnsafeRawBufferPointer(rebasing: line[range])) }
+                if payload { decoded.event.data = cache.payloads.data(copying: UnsafeRawBufferPointer(rebasing: line[range])) }
             case .dataText:
                 let text = try scanner.readString()
-                if payload { event.data = Data(text.utf8) }
+                if payload { decoded.event.data = Data(text.utf8) }
             case .metadata:
                 if payload {
-                    event.metadata = try readMetadata(&scanner)
+                    decoded.event.metadata = try readMetadata(&scanner, timestamp: &cache.timestamp)
                 } else {
                     _ = scanner.skipVerifiedValue()
                 }
             case .origin:
-                origin = try readOrigin(&scanner)
+                decoded.origin = try readOrigin(&scanner)
             case .condition:
-                conditionRange = scanner.skipVerifiedValue()
+                decoded.conditionRange = scanner.skipVerifiedValue()
             default:
                 _ = scanner.skipVerifiedValue()
             }
         } while try scanner.consume(UInt8(ascii: ","))
         try scanner.expect(UInt8(ascii: "}"))
-        guard let position, var framing, let batch, !event.type.isEmpty else {
+        guard hasPosition, hasCommit, hasBatch, !decoded.event.type.isEmpty else {
             throw JSONSyntaxError(offset: 0, reason: "line lacks position, commit, batch or type")
         }
-        framing.batchFirst = batch.0
-        framing.batchCount = batch.1
+        let (position, framing) = (decoded.position, decoded.framing)
         guard framing.commitCount > 0, framing.batchCount > 0,
             (framing.commitFirst...framing.commitLast).contains(position),
             (framing.batchFirst..<(framing.batchFirst + framing.batchCount)).contains(position)
         else {
             throw JSONSyntaxError(offset: 0, reason: "line's position lies outside its own commit or batch")
         }
-        return DecodedLine(
-            position: position,
-            framing: framing,
-            event: event,
-            origin: origin,
-            conditionRange: conditionRange
-        )
+        return decoded
     }
 
-    /// Decodes the `condition` of a batch's first line, found at `range` by ``decode(_:payload:strings:)``.
+    /// Decodes the `condition` of a batch's first line, found at `range` by ``decode(_:payload:using:)``.
     static func decodeCondition(_ line: UnsafeRawBufferPointer, range: Range<Int>) throws -> AppendCondition {
         try JSONDecoder().decode(AppendCondition.self, from: Data(UnsafeRawBufferPointer(rebasing: line[range])))
     }
 
-    /// Decodes a line whose checksum was verified, without reusing strings.
+    /// Decodes a line whose checksum was verified, reusing nothing.
     static func decode(_ line: UnsafeRawBufferPointer, payload: Bool) throws(JSONSyntaxError) -> DecodedLine {
-        var strings = StringCache()
-        return try decode(line, payload: payload, strings: &strings)
+        var cache = LineDecodingCache()
+        return try decode(line, payload: payload, using: &cache)
     }
 
     private static func readPair(_ scanner: inout JSONScanner) throws(JSONSyntaxError) -> (UInt64, UInt64) {
@@ -325,7 +337,10 @@ enum SegmentLine {
         return (first, second)
     }
 
-    private static func readMetadata(_ scanner: inout JSONScanner) throws(JSONSyntaxError) -> EventMetadata {
+    private static func readMetadata(
+        _ scanner: inout JSONScanner,
+        timestamp: inout RecentTimestamp
+    ) throws(JSONSyntaxError) -> EventMetadata {
         var metadata = EventMetadata()
         try scanner.expect(UInt8(ascii: "{"))
         var expected: Field? = .eventId
@@ -337,7 +352,7 @@ enum SegmentLine {
                 metadata.eventId = try scanner.withStringBytes { UUIDText.parse($0) }
                 if metadata.eventId == nil { throw scanner.fail("malformed eventId") }
             case .timestamp:
-                metadata.timestamp = try scanner.withStringBytes { Timestamp.parse($0) }
+                metadata.timestamp = try scanner.withStringBytes { timestamp.date(for: $0) }
                 if metadata.timestamp == nil { throw scanner.fail("malformed timestamp") }
             case .correlationId: metadata.correlationId = try scanner.readString()
             case .causationId: metadata.causationId = try scanner.readString()

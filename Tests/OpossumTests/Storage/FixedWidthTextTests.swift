@@ -67,6 +67,32 @@ struct FixedWidthTextTests {
         }
     }
 
+    @Test("an event id parses in either case, and nothing but hex digits and four dashes parses")
+    func idsParseStrictly() {
+        let id = UUID()
+        let lowercase = Array(id.uuidString.lowercased().utf8)
+        func parse(_ bytes: [UInt8]) -> UUID? {
+            bytes.withUnsafeBytes { UUIDText.parse($0) }
+        }
+        #expect(parse(Array(id.uuidString.utf8)) == id)
+        #expect(parse(lowercase) == id)
+        // Each byte just outside the digit ranges, in every digit's place.
+        let dash = UInt8(ascii: "-")
+        for place in lowercase.indices where lowercase[place] != dash {
+            for wrong in "/:@G`g \u{7F}-".utf8 {
+                var bytes = lowercase
+                bytes[place] = wrong
+                #expect(parse(bytes) == nil, "byte \(wrong) at \(place)")
+            }
+        }
+        for place in lowercase.indices where lowercase[place] == dash {
+            var bytes = lowercase
+            bytes[place] = UInt8(ascii: "0")
+            #expect(parse(bytes) == nil, "no dash at \(place)")
+        }
+        #expect(parse(lowercase.dropLast()) == nil)
+    }
+
     @Test("a checksum is eight lowercase hex digits")
     func checksumsAreEightHexDigits() {
         var random = SystemRandomNumberGenerator()
