@@ -285,10 +285,14 @@ enum SegmentLine {
                 }
             case .data:
                 let range = scanner.skipVerifiedValue()
-                if payload { decoded.event.data = cache.payloads.data(copying: UnsafeRawBufferPointer(rebasing: line[range])) }
+                if payload {
+                    decoded.event.data = cache.payloads.data(copying: UnsafeRawBufferPointer(rebasing: line[range]))
+                }
             case .dataText:
-                let text = try scanner.readString()
-                if payload { decoded.event.data = Data(text.utf8) }
+                var text = try scanner.readString()
+                if payload {
+                    decoded.event.data = text.withUTF8 { cache.payloads.data(copying: UnsafeRawBufferPointer($0)) }
+                }
             case .metadata:
                 if payload {
                     decoded.event.metadata = try readMetadata(&scanner, timestamp: &cache.timestamp)
