@@ -140,6 +140,7 @@ final class LineLoader: @unchecked Sendable {
         _ make: (inout DecodedLine, UnsafeRawBufferPointer) throws -> Output,
         into events: inout [Output]
     ) throws {
+        var decoded = DecodedLine()
         for (position, location) in lines {
             let start = Int(location.offset - low)
             let line = UnsafeRawBufferPointer(rebasing: run[start..<(start + location.length - 1)])
@@ -152,10 +153,9 @@ final class LineLoader: @unchecked Sendable {
                 )
             }
             guard SegmentLine.checksumIsValid(line) else { throw corrupted() }
-            // Not `try?`: unwrapping an optional line would copy it.
-            var decoded: DecodedLine
+            // Into one reused value, not `try?`: a returned or unwrapped line is a copy.
             do {
-                decoded = try SegmentLine.decode(line, payload: payload, using: &cache)
+                try SegmentLine.decode(line, payload: payload, into: &decoded, using: &cache)
             } catch {
                 throw corrupted()
             }

@@ -30,6 +30,13 @@ struct DecodedLine: Sendable {
     /// (by sync), so that reads do not pay for it.
     var conditionRange: Range<Int>?
 
+    /// A line with nothing decoded yet, to decode into.
+    init() {
+        position = 0
+        framing = LineFraming(commitFirst: 0, commitCount: 0, batchFirst: 0, batchCount: 0)
+        event = Event(type: "")
+    }
+
     /// Moves the event out, leaving an empty one: hands it on without the copy
     /// (a retain of each of its strings and buffers) that reading the property makes.
     mutating func takeEvent() -> Event {
@@ -237,15 +244,24 @@ enum SegmentLine {
         payload: Bool,
         using cache: inout LineDecodingCache
     ) throws(JSONSyntaxError) -> DecodedLine {
+        var decoded = DecodedLine()
+        try decode(line, payload: payload, into: &decoded, using: &cache)
+        return decoded
+    }
+
+    /// Decodes a line whose checksum was verified into `decoded`, replacing all of
+    /// it: a reader decoding many lines reuses one value and moves each event out
+    /// (``DecodedLine/takeEvent()``), where returning a new value would copy it.
+    static func decode(
+        _ line: UnsafeRawBufferPointer,
+        payload: Bool,
+        into decoded: inout DecodedLine,
+        using cache: inout LineDecodingCache
+    ) throws(JSONSyntaxError) {
         var scanner = JSONScanner(line)
-        // Built in place and returned whole: assembling it at the end would copy the event.
-        var decoded = DecodedLine(
-            position: 0,
-            framing: LineFraming(commitFirst: 0, commitCount: 0, batchFirst: 0, batchCount: 0),
-            event: Event(type: ""),
-            origin: nil,
-            conditionRange: nil
-        )
+        decoded.event = Event(type: "")
+        decoded.origin = nil
+        decoded.conditionRange = nil
         var (hasPosition, hasCommit, hasBatch) = (false, false, false)
         try scanner.expect(UInt8(ascii: "{"))
         var expected: Field? = .position
@@ -295,7 +311,7 @@ enum SegmentLine {
                 }
             case .metadata:
                 if payload {
-                    decoded.event.metadata = try readMetadata(&scanner, timestamp: &cache.timestamp)
+                    try readMetadata(&scanner, into: &decoded.event.metadata, timestamp: &cache.timestamp)
                 } else {
                     _ = scanner.skipVerifiedValue()
                 }
@@ -318,7 +334,6 @@ enum SegmentLine {
         else {
             throw JSONSyntaxError(offset: 0, reason: "line's position lies outside its own commit or batch")
         }
-        return decoded
     }
 
     /// Decodes the `condition` of a batch's first line, found at `range` by ``decode(_:payload:using:)``.
@@ -343,9 +358,10 @@ enum SegmentLine {
 
     private static func readMetadata(
         _ scanner: inout JSONScanner,
+        into metadata: inout EventMetadata,
         timestamp: inout RecentTimestamp
-    ) throws(JSONSyntaxError) -> EventMetadata {
-        var metadata = EventMetadata()
+    ) throws(JSONSyntaxError) {
+        metadata = EventMetadata()
         try scanner.expect(UInt8(ascii: "{"))
         var expected: Field? = .eventId
         repeat {
@@ -364,7 +380,6 @@ enum SegmentLine {
             }
         } while try scanner.consume(UInt8(ascii: ","))
         try scanner.expect(UInt8(ascii: "}"))
-        return metadata
     }
 
     private static func readOrigin(_ scanner: inout JSONScanner) throws(JSONSyntaxError) -> EventOrigin {

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+@testable import Opossum
+
+/// Reading a segment line takes its keys, strings and numbers a word at a time; each
+/// must still stop exactly where the text says, at any offset and in any lane.
+@Suite("Line scans")
+struct LineScanTests {
+    private func scanning<Result>(_ text: [UInt8], _ body: (inout JSONScanner) throws -> Result) rethrows -> Result {
+        try text.withUnsafeBytes { bytes in
+            var scanner = JSONScanner(bytes)
+            return try body(&scanner)
+        }
+    }
+
+    @Test("a string's bytes end at its closing quote at every length, and escapes are decoded")
+    func stringBytesEndAtTheirQuote() throws {
+        for length in 0...40 {
+            let text = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+            let (read, after) = try scanning([UInt8(ascii: "\"")] + text + Array(#"","next""#.utf8)) { scanner in
+                (try scanner.withStringBytes { Array($0) }, scanner.index)
+            }
+            #expect(read == text)
+            #expect(after == length + 2)
+            for offset in 0...length {
+                var escaped = text
+                escaped.insert(contentsOf: Array(#"\n"#.utf8), at: offset)
+                let decoded = try scanning([UInt8(ascii: "\"")] + escaped + [UInt8(ascii: "\"")]) { scanner in
+                    try scanner.withStringBytes { Array($0) }
+                }
+                var expected = text
+                expected.insert(0x0A, at: offset)
+                #expect(decoded == expected, "escape at \(offset) of \(length)")
+            }
+        }
+    }
+
+    @Test("a control character in a string is refused at every offset")
+    func controlCharactersAreRefused() {
+        for offset in 0...20 {
+            var text = [UInt8](repeating: UInt8(ascii: "x"), count: 20)
+            text.insert(0x09, at: offset)
+            #expect(throws: JSONSyntaxError.self) {
+                try scanning([UInt8(ascii: "\"")] + text + [UInt8(ascii: "\"")]) { scanner in
+                    try scanner.withStringBytes { Array($0) }
+                }
+            }
+        }
+    }
+
+    @Test("numbers read whole up to 2^64 - 1; larger ones, leading zeros and non-numbers fail")
+    func numbersReadUpToTheLimit() throws {
+        func read(_ text: String) throws -> UInt64 {
+            try scanning(Array((text + ",").utf8)) { try $0.readUInt64() }
+        }
+        for value: UInt64 in [0, 7, 10, 999, 1_234_567_890_123_456_789, 9_999_999_999_999_999_999, .max] {
+            #expect(try read(String(value)) == value)
+        }
+        for text in ["18446744073709551616", "99999999999999999999", "100000000000000000000", "0123", "", "-1", "x"] {
+            #expect(throws: JSONSyntaxError.self, "\(text)") { try read(text) }
+        }
+    }
+
+    @Test("a literal is taken only when every one of its bytes is next, for every length and every wrong byte")
+    func literalsMatchExactly() {
+        let literals: [StaticString] = [
+            "\"crc\":", "\"type\":", "\"tags\":", "\"data\":", "\"batch\":", "\"commit\":", "\"eventId\":",
+            "\"metadata\":", "\"position\":", "\"timestamp\":", "{", "ab", "abc",
+        ]
+        for literal in literals {
+            let bytes = Array(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+            let (taken, after) = scanning(bytes + Array("1}".utf8)) { scanner in
+                (scanner.consumeLiteral(literal), scanner.index)
+            }
+            #expect(taken && after == bytes.count, "\(literal)")
+            for place in bytes.indices {
+                var wrong = bytes
+                wrong[place] ^= 0x01
+                let (wrongTaken, wrongAfter) = scanning(wrong + Array("1}".utf8)) { scanner in
+                    (scanner.consumeLiteral(literal), scanner.index)
+                }
+                #expect(!wrongTaken && wrongAfter == 0, "\(literal) with byte \(place) changed")
+            }
+            // Too few bytes left: not taken, and nothing is read beyond the text.
+            #expect(!scanning(Array(bytes.dropLast())) { $0.consumeLiteral(literal) })
+        }
+    }
+}
