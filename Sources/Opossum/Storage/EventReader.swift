@@ -4,10 +4,12 @@ import Foundation
 ///
 /// The matching positions come from a cursor over a snapshot of the index, so a
 /// read sees the committed prefix as of its start and holds only one chunk of
-/// events in memory. A large chunk is decoded in two halves on two I/O threads.
+/// events in memory. A large chunk is decoded in parts on as many I/O threads.
 final class EventReader: @unchecked Sendable {
-    /// Chunks of at least this many events are decoded in two halves at once.
-    private static let splitThreshold = 1024
+    /// A chunk is decoded in parts of at least this many events, at once.
+    private static let partSize = 512
+    /// The most parts a chunk is decoded in.
+    private static let maximumParts = 4
 
     private let engine: StoreEngine
     private let query: Query
@@ -20,7 +22,7 @@ final class EventReader: @unchecked Sendable {
     private(set) var isFinished = false
     /// The head of the index snapshot the read walks: it sees nothing beyond it.
     var snapshotHead: UInt64 { table.head }
-    /// One loader per half of a chunk; each keeps its read buffer between chunks.
+    /// One loader per part of a chunk; each keeps its read buffer between chunks.
     private var loaders: [LineLoader] = []
 
     /// The index to read, when given at the start rather than taken from the engine.
@@ -56,8 +58,12 @@ final class EventReader: @unchecked Sendable {
         return parts.count == 1 ? parts[0] : parts.flatMap { $0 }
     }
 
-    /// The next events, at most `count`, in one or two consecutive parts (two when
-    /// the chunk was decoded in halves): joining them would copy every event.
+    /// The next events, at most `count`, in consecutive parts (several when the
+    /// chunk was decoded in parts at once): joining them would copy every event.
+    ///
+    /// Parts are offered to the I/O pool and run by whichever thread is free first,
+    /// this one included, so that the cores stay busy even when one of them is also
+    /// running the reader's consumer.
     ///
     /// With `lastFirst`, the parts and the events in each come in reverse order, so
     /// that a consumer moves events out with `popLast` (reversing the decoded
@@ -67,13 +73,19 @@ final class EventReader: @unchecked Sendable {
         func load(_ loader: LineLoader, _ part: ArraySlice<(UInt64, LineLocation)>) throws -> [SequencedEvent] {
             try loader.load(lastFirst ? ArraySlice(part.reversed()) : part)
         }
-        guard positions.count >= Self.splitThreshold else { return [try load(loaders[0], positions[...])] }
-        let middle = positions.count / 2
-        let second = SharedJob(on: IOThreadPool.shared) { [loaders] in try load(loaders[1], positions[middle...]) }
-        let first = Result { try load(loaders[0], positions[..<middle]) }
-        // Waited for even when the first half failed: the loader must be idle before the next chunk.
-        let rest = Result { try second.value() }
-        return lastFirst ? [try rest.get(), try first.get()] : [try first.get(), try rest.get()]
+        let partCount = min(max(positions.count / Self.partSize, 1), loaders.count)
+        guard partCount > 1 else { return [try load(loaders[0], positions[...])] }
+        let bounds = (0...partCount).map { positions.count * $0 / partCount }
+        let others = (1..<partCount).map { part in
+            SharedJob(on: IOThreadPool.shared) { [loaders] in
+                try load(loaders[part], positions[bounds[part]..<bounds[part + 1]])
+            }
+        }
+        let first = Result { try load(loaders[0], positions[bounds[0]..<bounds[1]]) }
+        // Each waited for even when one failed: a loader must be idle before the next chunk.
+        var results = [first] + others.map { job in Result { try job.value() } }
+        if lastFirst { results.reverse() }
+        return try results.map { try $0.get() }
     }
 
     /// The next events, at most `count`, with their batches and conditions.
@@ -120,7 +132,7 @@ final class EventReader: @unchecked Sendable {
         }
         let (plan, table, excluded) = try snapshot.map(parts) ?? engine.withCurrentIndex(parts)
         self.table = table
-        self.loaders = [LineLoader(engine: engine, table: table), LineLoader(engine: engine, table: table)]
+        self.loaders = (0..<Self.maximumParts).map { _ in LineLoader(engine: engine, table: table) }
         let cursor = plan.cursor(backwards: options.backwards)
         self.cursor = excluded.map { ExcludingCursor(cursor, excluding: $0, backwards: options.backwards) } ?? cursor
         self.remaining = options.limit ?? .max
