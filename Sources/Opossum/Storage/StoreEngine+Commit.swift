@@ -155,9 +155,11 @@ extension StoreEngine {
             // queued in the same group takes effect only once written: until then the
             // events it withdraws still count, which can only refuse an append, never
             // let one through wrongly.)
-            for (offset, event) in group[item.request].events.enumerated()
-            where item.first + UInt64(offset) > after && !HiddenPositions.isReserved(event.type)
-                && condition.failIfEventsMatch.matches(event)
+            // By index, here and below: `enumerated()` would copy (retain) every event.
+            let events = group[item.request].events
+            for offset in events.indices
+            where item.first + UInt64(offset) > after && !HiddenPositions.isReserved(events[offset].type)
+                && condition.failIfEventsMatch.matches(events[offset])
             {
                 return item.first + UInt64(offset)
             }
@@ -173,7 +175,7 @@ extension StoreEngine {
         var lineOffsets: [Int] = []
         lineOffsets.reserveCapacity(Int(commitCount))
         for batch in batches {
-            for (offset, event) in batch.events.enumerated() {
+            for offset in batch.events.indices {
                 lineOffsets.append(writer.bytes.count)
                 let framing = LineFraming(
                     commitFirst: commitFirst,
@@ -182,7 +184,7 @@ extension StoreEngine {
                     batchCount: UInt64(batch.events.count)
                 )
                 SegmentLine.encode(
-                    event,
+                    batch.events[offset],
                     position: batch.first + UInt64(offset),
                     framing: framing,
                     origin: batch.origins?[offset],
@@ -243,11 +245,11 @@ extension StoreEngine {
                 state.index.startSegment()
             }
             for batch in batches {
-                for (offset, event) in batch.events.enumerated() {
+                for offset in batch.events.indices {
                     let lineOffset = start + UInt64(lineOffsets[Int(batch.first - commitFirst) + offset])
                     state.index.add(
-                        type: event.type,
-                        tags: event.tags,
+                        type: batch.events[offset].type,
+                        tags: batch.events[offset].tags,
                         origin: batch.origins?[offset],
                         offset: lineOffset
                     )
