@@ -19,6 +19,15 @@ enum IndexCheckpoint {
     /// 2 added the origins; a checkpoint of another version is rebuilt from the log.
     private static let version: UInt32 = 2
 
+    /// Whether a checkpoint is due for a store at `head` with `eventsSince` events
+    /// committed since its last one: after `interval` events, or a quarter of the
+    /// store's if more. A checkpoint's size grows with the store; spacing them in
+    /// proportion keeps what they write, over the store's life, within a few times
+    /// the size of the last one (see ``FileEventStore/Options/checkpointInterval``).
+    static func isDue(eventsSince: UInt64, head: UInt64, interval: Int) -> Bool {
+        eventsSince >= max(UInt64(max(interval, 1)), head / 4)
+    }
+
     /// Writes `index` for the store `storeId`.
     static func write(_ index: EventIndex, storeId: UUID, layout: StoreLayout) throws(EventStoreError) {
         try SystemCall.makeDirectory(layout.indicesDirectory)

@@ -5,7 +5,12 @@ extension JSONWriter {
         append("\"tags\":[")
         for (index, tag) in tags.enumerated() {
             if index > 0 { append(",") }
-            appendString(tag.description)
+            // The parts written in turn: `description` would build each tag's text.
+            bytes.append(UInt8(ascii: "\""))
+            appendStringContents(tag.key)
+            bytes.append(UInt8(ascii: ":"))
+            appendStringContents(tag.value)
+            bytes.append(UInt8(ascii: "\""))
         }
         append("]")
     }

@@ -50,6 +50,13 @@ struct JSONWriter {
     /// Appends `text` as a quoted JSON string, escaping what RFC 8259 requires.
     mutating func appendString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
+        appendStringContents(text)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends the escaped text of `text` without the quotes around it, so that a string
+    /// made of parts (a tag's `key:value`) is written without building it first.
+    mutating func appendStringContents(_ text: String) {
         var text = text
         text.withUTF8 { utf8 in
             var runStart = 0
@@ -60,7 +67,6 @@ struct JSONWriter {
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     private mutating func appendEscape(_ byte: UInt8) {

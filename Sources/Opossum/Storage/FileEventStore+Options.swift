@@ -16,7 +16,14 @@ extension FileEventStore {
         public var durability: Durability
         /// The size at which a segment is closed and the next one started: 64 MiB by default.
         public var segmentSize: Int
-        /// How many events may be committed before the index checkpoint is rewritten.
+        /// How many events may be committed before the index checkpoint is rewritten;
+        /// 100,000 by default.
+        ///
+        /// In a store of more than four times as many events, the checkpoint is
+        /// rewritten once a quarter of the store's events has been committed since the
+        /// last one instead: the checkpoint grows with the store, and rewriting it at a
+        /// fixed interval would cost more and more per event appended. Either way,
+        /// what a crash leaves to re-index at the next open is at most that many events.
         public var checkpointInterval: Int
         /// The sizes and counts the store refuses to go over; see ``Limits``.
         public var limits: Limits

@@ -66,7 +66,11 @@ extension StoreEngine {
     private func saveCheckpointInBackgroundIfDue() {
         let snapshot = state.withLock { state -> EventIndex? in
             guard !state.isCheckpointing,
-                state.eventsSinceCheckpoint >= UInt64(options.checkpointInterval)
+                IndexCheckpoint.isDue(
+                    eventsSince: state.eventsSinceCheckpoint,
+                    head: state.index.head,
+                    interval: options.checkpointInterval
+                )
             else { return nil }
             state.isCheckpointing = true
             state.eventsSinceCheckpoint = 0

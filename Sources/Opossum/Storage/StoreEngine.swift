@@ -67,7 +67,9 @@ final class StoreEngine: Sendable {
         )
         self.state = Mutex(EngineState(index: index, eventsSinceCheckpoint: recovered))
         self.headSignal = HeadSignal(head: index.head)
-        if !fromCheckpoint || recovered >= UInt64(options.checkpointInterval) {
+        if !fromCheckpoint
+            || IndexCheckpoint.isDue(eventsSince: recovered, head: index.head, interval: options.checkpointInterval)
+        {
             // A rebuilt or far-behind index is worth saving now, not at close. It is a
             // cache: failing to save it (a full disk) costs a rebuild later, not the open.
             try? writeCheckpoint()

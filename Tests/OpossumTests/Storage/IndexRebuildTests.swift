@@ -1,6 +1,7 @@
 import Foundation
-import Opossum
 import Testing
+
+@testable import Opossum
 
 /// The index is derived data: missing, damaged or stale, it is rebuilt from the log
 /// and gives exactly the answers it gave before — never "empty".
@@ -135,6 +136,32 @@ struct IndexRebuildTests {
 /// The index checkpoint is saved while the store is in use, not only at close.
 @Suite("Background checkpoints")
 struct BackgroundCheckpointTests {
+    @Test("checkpoints come every interval, then every quarter of the store, so their writing stays in proportion")
+    func checkpointsAreSpacedInProportionToTheStore() {
+        #expect(!IndexCheckpoint.isDue(eventsSince: 99_999, head: 200_000, interval: 100_000))
+        #expect(IndexCheckpoint.isDue(eventsSince: 100_000, head: 200_000, interval: 100_000))
+        #expect(!IndexCheckpoint.isDue(eventsSince: 100_000, head: 1_000_000, interval: 100_000))
+        #expect(IndexCheckpoint.isDue(eventsSince: 250_000, head: 1_000_000, interval: 100_000))
+        // Appending 10^7 events in commits of 1,000: a checkpoint holds one entry per
+        // event (and more per tag), so what all of them hold together is the measure of
+        // their writing. A fixed interval of 10^5 would write 100 checkpoints and about
+        // 50 times the last one's size; the quarter rule writes a handful of times it.
+        var (head, since, checkpoints, written): (UInt64, UInt64, Int, UInt64) = (0, 0, 0, 0)
+        while head < 10_000_000 {
+            head += 1_000
+            since += 1_000
+            if IndexCheckpoint.isDue(eventsSince: since, head: head, interval: 100_000) {
+                checkpoints += 1
+                written += head
+                since = 0
+            }
+        }
+        #expect(checkpoints < 20)
+        #expect(written <= 5 * head)
+        // What a crash can leave to re-index is bounded the same way.
+        #expect(since < head / 4 + 1_000)
+    }
+
     @Test("a checkpoint is written once enough events are committed, and it agrees with the log")
     func checkpointWrittenWhileOpen() async throws {
         try await withTemporaryDirectory { temp in
