@@ -8,8 +8,8 @@ enum BenchMisses {
         Profiles taken with `perf record -g` on the release build (`opossum-bench run --only
         WORKLOAD --keep-data`, then a small driver reading the kept store) and `strace -c -f`.
 
-        - **Durable single append vs SQLite (0.94–1.19× in the runs after the fix below, 0.65–0.9×
-          before)**: a durable store's writer now keeps zeros written ahead of the log, so a
+        - **Durable single append vs SQLite (0.9–1.19× in the runs after the fix below, 0.65–0.9×
+          before; at its target and moved by the disk's hour)**: a durable store's writer now keeps zeros written ahead of the log, so a
           commit overwrites space the file has instead of growing it (`docs/format.md`, "Zeros
           written ahead"). That alone changed nothing: `strace` showed an `fstat` of the segment
           before every commit, and on Linux 6.18 a `stat` makes the next write take a
@@ -22,8 +22,8 @@ enum BenchMisses {
           hand-off per append (caller → writer thread → caller, ~9,500 futex calls per 2,000
           appends). Fix: let the writer spin briefly before sleeping, so that a writer's next
           append needs no wake-up.
-        - **16 writers (7.7–8.4× their own 1-writer rate and 8.8–10.9× SQLite in today's runs
-          after the last fix below, 6–9× before; target 8×)**: the writers used to settle into
+        - **16 writers (7.7–8.7× their own 1-writer rate and 8.8–10.9× SQLite in the runs
+          since the last fix below, 6–9× before; target 8×)**: the writers used to settle into
           two halves of 8 that took turns, each flush carrying half of them (a run's group sizes:
           3,675 groups of 8, 590 of 16). The writer now waits for every active writer (those the
           last group answered and those that queued meanwhile), and the groups are all 16 (2,989
@@ -34,60 +34,89 @@ enum BenchMisses {
           it is now woken only when what it waits for has queued. The ratio sits at the target and
           moves with the machine. Fix for the rest: less work on the caller's side of
           an append (validation, the continuation, the wake-up).
-        - **Read of one tag (0.45–0.57× SQLite in today's full runs; target ≤ 0.5×)**: the row
-          sits at its target, and the hour moves it: the build from before this session, run in
-          turn with this one on the same store, measured 0.50× and 0.61× against this one's 0.48×
-          and 0.51×. In a `perf record -g` of `--only tag-read`, the I/O thread's time for a read
-          of ~100 events goes half to decoding the lines, a quarter to checking their checksums
+        - **Read of one tag (0.45–0.57× SQLite in the last session's full runs, 0.45× after this
+          session's decoding fixes; target ≤ 0.5×)**: the row sits at its target, and the hour
+          moves it. In a `perf record -g` of `--only tag-read`, the I/O thread's time for a read
+          of ~100 events went half to decoding the lines, a quarter to checking their checksums
           (`SegmentLine.checksumIsValid`, the parse of the hex field included), a tenth to the
           loader and 5% to the query plan; the segments are mapped, so the reading itself is
-          ~2%. Fix: decode only what the read hands out, and check the checksum without
-          re-parsing its text.
-        - **Durable batches of 100 (1.1–1.3× SQLite, target 4×)**: both are near the disk's flush
+          ~2%. The forward read's decoding fixes below (ids without branches, one timestamp
+          parse per append, no copies of a decoded line) apply here too. Next: check the
+          checksum without re-parsing its text.
+        - **Durable batches of 100 (1.1–1.55× SQLite, target 4×)**: both are near the disk's flush
           limit; the zeros written ahead moved Opossum from about 1.1× to 1.15–1.3×. 4× looks out
           of reach on this disk: the overwrite limit row for 100 records per flush is itself only
           ~5× SQLite's batch rate.
-        - **Conditional append on the big store, no flush (0.6× SQLite, target 2×)**: about half
-          the CPU is the hand-off to the writer thread and back (two context switches per
-          append); SQLite runs the transaction on the caller's thread. The condition itself is
-          cheap (0.89–1.06× the unconditional rate in today's runs, which is noise: the
-          check is one index lookup).
-        - **Forward read (about 0.6 to 0.9× SQLite, 0.6 to 0.85 × 10⁶ events/s)**: one thread
-          decodes a line into a `SequencedEvent` (CRC, JSON scan, UUID and timestamp parse,
-          payload copy) in ~1.3 µs; the two I/O threads that decode a chunk's halves take ~1.8 µs
-          a line each, and the consumer ~0.3 µs. Threads slow each other down because every
-          event is three heap objects (the payload's `Data` storage and bytes, the tags array)
-          made on an I/O thread and freed on the consumer's: each free takes the allocating
-          thread's malloc arena lock (with `GLIBC_TUNABLES=glibc.malloc.arena_max=1` the read
-          takes twice as long), and every object's cache lines move between cores. Decoding
-          three chunks ahead on separate threads raised the CPU in use from 1.4 to 1.6 cores
-          without a faster read, so it was not kept; nor was handing each finished chunk back to
-          an I/O thread to be freed there (10⁶ events read in 1.90 s against 1.97 s, within the
-          noise of 4 alternating runs). Fix: fewer heap objects per event (payloads
-          and tags kept in one shared chunk buffer, with a `SequencedEvent` that decodes them on
-          access), which changes the public types.
-        - **Projection rebuild (0.41 to 0.6 × 10⁶ events/s in runs so far, target 5 × 10⁵)**: it
-          is the forward read above (same query, same decoding) plus the fold. The fold used to
-          be called once per event in the driver's generic context, which looked up the runtime
-          metadata of `Dictionary<String, State>` again for each event (6% of the CPU); it now
-          folds runs of 256 events per call, hashing an existing key once. Fix: the forward read's.
-        - **Bundles (7.9 to 10.1 × 10⁴ events/s in today's runs, was 5.3 × 10⁴; target 10⁵)**:
-          four fixes, each from a profile of `--only bundle`. (1) The hub decoded every verdict it
-          had ever given a site, with `JSONDecoder`, at each import and each pull export (14% of
-          the CPU, and growing with the hub's age); the hub and the site now keep their folded
-          sync state and read only the records committed since. (2) An import decodes the next
-          part of the bundle on an I/O thread while the writer judges the current one. (3) Tag
-          and type equality walked both strings' UTF-8 views byte by byte, half of indexing an
+        - **Conditional append on the big store, no flush (0.5–0.74× SQLite, target 2×)**: in a
+          `perf record` attached to the timed phase, 45% of the CPU is the kernel switching
+          threads (`finish_task_switch`, `_raw_spin_unlock_irqrestore`): each append hands the
+          event to the writer thread and the answer back, two wake-ups where SQLite runs the
+          transaction on the caller's thread. The condition itself is cheap (0.87–1.33× the
+          unconditional rate, which is noise: the check is one index lookup). Tried and not
+          kept: letting the writer watch its queue for 50 µs before sleeping. No-flush appends
+          gained 10% (conditional) and 40% (unconditional), but durable single appends fell
+          from 1.10–1.21× to 1.01× the disk's limit in alternating runs, and below SQLite. Fix:
+          commit a no-flush append on the caller's side of the hand-off.
+        - **Forward read (0.73–1.06× SQLite and 0.66–0.76 × 10⁶ events/s after this session's
+          fixes, 0.6–0.9× and 0.52–0.6 × 10⁶ before)**: every event was three heap objects (its
+          payload's `Data` storage and bytes, its tags array) made on an I/O thread and freed on
+          the reader's, each free contending for the allocating thread's heap. Now (1) a chunk's
+          payloads share one allocation that each event's `data` slices; (2) string and timestamp
+          caches start fresh for each chunk, so no reference count is shared between the thread
+          freeing one chunk and those decoding the next; (3) the stream asks for its events last
+          first instead of reversing the decoded arrays, which copied every event; (4) a line is
+          decoded into one reused value and its event moved out, where returning and unwrapping
+          it copied it twice; (5) event ids parse without branches (the table they used cost a
+          lazy-initialisation check per hex digit, and which range a digit falls in is a coin
+          toss), the timestamp an append's events share is parsed once, and keys, strings and
+          numbers are scanned a word at a time; (6) a chunk is decoded in four parts taken by
+          whichever I/O thread is free, not two fixed halves. 10⁶ events: 2.0 s and 2.6 s of CPU
+          before, 1.4–1.55 s and 1.9 s after (the lean reader, `opossum-bench-reader`, in
+          alternating runs). What is left: decoding takes ~1.4 µs of CPU a line (checksum 9%,
+          metadata 20%, tags 8%, the read 5%), the consumer ~0.27 µs, and the read uses ~1.35 of
+          the 2 cores. Decoding two chunks ahead was slower (1.5–1.7 s against 1.37–1.6 s), as
+          were parts of 256. Fix: decode only what a reader looks at (the payload and metadata
+          on access), which changes the public types.
+        - **Projection rebuild (0.53–0.68 × 10⁶ events/s after the forward read's fixes, 0.41 to
+          0.6 × 10⁶ before; target 5 × 10⁵)**: it is the forward read above (same query, same
+          decoding) plus the fold. The fold used to be called once per event in the driver's
+          generic context, which looked up the runtime metadata of `Dictionary<String, State>`
+          again for each event (6% of the CPU); it now folds runs of 256 events per call,
+          hashing an existing key once.
+        - **Bundles (10.0–10.5 × 10⁴ events/s alone and 7.9–8.7 × 10⁴ after the big stores, in
+          this session's runs; 7.9 to 10.1 × 10⁴ in the last one's, 5.3 × 10⁴ before; target 10⁵)**: fixes, each from a profile of
+          `--only bundle`. (1) The hub decoded every verdict it had ever given a site, with
+          `JSONDecoder`, at each import and each pull export (14% of the CPU, and growing
+          with the hub's age); the hub and the site now keep their folded sync state and
+          read only the records committed since. (2) An import decodes the next part of the
+          bundle on an I/O thread while the writer judges the current one. (3) Tag and type
+          equality walked both strings' UTF-8 views byte by byte, half of indexing an
           imported event; it now compares their contiguous bytes. (4) Timestamps, ids and
           checksums were appended a byte at a time, through a lazily initialised hex table;
-          payloads were checked three times per import (now once, when the line is decoded), and
-          bundle lines were split and scanned byte by byte (now `memchr` and eight bytes at a
-          time). Per 10⁵ events: export ~0.3 s, verify ~0.07 s, then the hub's writer ~0.5 s
-          (validating, encoding and writing each event ~2 µs, the kernel's copy into the page
-          cache ~0.6 µs, indexing ~0.4 µs, the flush of ~50 MB) with decoding alongside. The row
-          moves ±15% with the machine. Next: write the hub's lines from the bundle's bytes
-          instead of re-encoding each event.
-        - **HTTP push then pull (4.3 to 5.7 × 10⁴ events/s in today's runs, was 3.0 × 10⁴; target
+          payloads were checked three times per import (now once, when the line is decoded),
+          and bundle lines were split and scanned byte by byte (now `memchr` and eight bytes
+          at a time). (5) This session: byte equality still compared the two contiguous
+          buffers a byte at a time (`elementsEqual`, now `memcmp`); the writer copied every
+          event of a batch three times (`enumerated()`); a tag was written by building its
+          `key:value` text; and the index checkpoint, rewritten every 10⁵ events whatever
+          the store's size, took 7% of the CPU copying ~28 MB into the page cache each time
+          (it now comes every quarter of the store's events once that is more). Per 10⁵
+          events: export 0.29–0.42 s, the hub's import 0.42–0.65 s, the pull back ~0.05 s;
+          in the import, verify ~0.07 s, then the hub's writer ~0.5 s (validating, encoding
+          and writing each event ~2 µs, the kernel's copy into the page cache ~0.6 µs,
+          indexing ~0.4 µs, the flush of ~50 MB) with decoding alongside. The row moves ±15%
+          with the machine, and with what ran before it in the same process: `--only bundle`
+          measures 100–105k, the same after `--only tag-read` (which builds the 10⁶-event
+          stores first) 83–87k. A `sync()` before each run did not change that, so it is not
+          the big stores' writeback. In a system-wide `perf record -a` of the two, the
+          kernel's copy into the page cache (`copy_folio_from_iter_atomic`) is 6% of the time
+          alone and 18% after the big stores, with `clear_page_erms` (zeroing new pages) 2%:
+          the same writes cost three times as much in the kernel once the page cache holds
+          the 10⁶-event stores. This VM's page cache is erratic on its own (`dd` of 500 MB to
+          a new file: 0.16 to 1.17 s from one run to the next), so the cause is not pinned
+          down. Next: write the hub's lines from the bundle's bytes instead of re-encoding
+          each event.
+        - **HTTP push then pull (4.3 to 5.7 × 10⁴ events/s in the runs since, was 3.0 × 10⁴; target
           5 × 10⁴)**: besides the fixes above, the sync agent now exports the next push bundle
           while the hub judges the current one, and downloads the next pull bundle while it
           applies the current one; bundles are 20,000 events by default so the overlap starts
