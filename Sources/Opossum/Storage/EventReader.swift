@@ -61,18 +61,34 @@ final class EventReader: @unchecked Sendable {
     /// The next events, at most `count`, in consecutive parts (several when the
     /// chunk was decoded in parts at once): joining them would copy every event.
     ///
-    /// Parts are offered to the I/O pool and run by whichever thread is free first,
-    /// this one included, so that the cores stay busy even when one of them is also
-    /// running the reader's consumer.
-    ///
     /// With `lastFirst`, the parts and the events in each come in reverse order, so
     /// that a consumer moves events out with `popLast` (reversing the decoded
     /// arrays afterwards would copy every event).
     func nextChunkParts(count: Int, lastFirst: Bool = false) throws -> [[SequencedEvent]] {
-        let positions = try nextLocations(count: count)
-        func load(_ loader: LineLoader, _ part: ArraySlice<(UInt64, LineLocation)>) throws -> [SequencedEvent] {
+        var parts = try decodeInParts(nextLocations(count: count)) { loader, part in
             try loader.load(lastFirst ? ArraySlice(part.reversed()) : part)
         }
+        if lastFirst { parts.reverse() }
+        return parts
+    }
+
+    /// The next events, at most `count`, with their batches and conditions.
+    func nextStoredChunk(count: Int, lines: Bool = false) throws -> [StoredEvent] {
+        let parts = try decodeInParts(nextLocations(count: count)) { loader, part in
+            try loader.loadStored(part, lines: lines)
+        }
+        return parts.count == 1 ? parts[0] : Array(parts.joined())
+    }
+
+    /// Decodes the lines at `positions` in parts, in order: a large chunk in several
+    /// at once, offered to the I/O pool and run by whichever thread is free first,
+    /// this one included, so that the cores stay busy even when one of them is also
+    /// running the reader's consumer.
+    private func decodeInParts<Output>(
+        _ positions: [(UInt64, LineLocation)],
+        _ load: @escaping (LineLoader, ArraySlice<(UInt64, LineLocation)>) throws -> [Output]
+    ) throws -> [[Output]] {
+        guard !positions.isEmpty else { return [] }
         let partCount = min(max(positions.count / Self.partSize, 1), loaders.count)
         guard partCount > 1 else { return [try load(loaders[0], positions[...])] }
         let bounds = (0...partCount).map { positions.count * $0 / partCount }
@@ -83,15 +99,8 @@ final class EventReader: @unchecked Sendable {
         }
         let first = Result { try load(loaders[0], positions[bounds[0]..<bounds[1]]) }
         // Each waited for even when one failed: a loader must be idle before the next chunk.
-        var results = [first] + others.map { job in Result { try job.value() } }
-        if lastFirst { results.reverse() }
-        return try results.map { try $0.get() }
-    }
-
-    /// The next events, at most `count`, with their batches and conditions.
-    func nextStoredChunk(count: Int, lines: Bool = false) throws -> [StoredEvent] {
-        let positions = try nextLocations(count: count)
-        return positions.isEmpty ? [] : try loaders[0].loadStored(positions[...], lines: lines)
+        let rest = others.map { job in Result { try job.value() } }
+        return try ([first] + rest).map { try $0.get() }
     }
 
     /// Where the next matching lines are, at most `count`.

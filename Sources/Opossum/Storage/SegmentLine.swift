@@ -338,7 +338,8 @@ enum SegmentLine {
 
     /// Decodes the `condition` of a batch's first line, found at `range` by ``decode(_:payload:using:)``.
     static func decodeCondition(_ line: UnsafeRawBufferPointer, range: Range<Int>) throws -> AppendCondition {
-        try JSONDecoder().decode(AppendCondition.self, from: Data(UnsafeRawBufferPointer(rebasing: line[range])))
+        var scanner = JSONScanner(UnsafeRawBufferPointer(rebasing: line[range]))
+        return try ConditionText.read(&scanner)
     }
 
     /// Decodes a line whose checksum was verified, reusing nothing.

@@ -86,4 +86,55 @@ struct LineScanTests {
             #expect(!scanning(Array(bytes.dropLast())) { $0.consumeLiteral(literal) })
         }
     }
+
+    @Test("a condition reads back from its line as written, and as JSONDecoder reads the same text")
+    func conditionsReadBackAsWritten() throws {
+        let conditions: [AppendCondition] = [
+            AppendCondition(failIfEventsMatch: .all),
+            AppendCondition(failIfEventsMatch: .all, after: 0),
+            AppendCondition(failIfEventsMatch: try .types("CourseDefined"), after: 41),
+            AppendCondition(
+                failIfEventsMatch: try .tags(Tag("course", "c7"), Tag("student", "s\"q\"")),
+                after: Position(9)
+            ),
+            AppendCondition(
+                failIfEventsMatch: try Query(items: [
+                    try QueryItem(types: ["A", "B é"], tags: [Tag("k", "v:with:colons")]),
+                    try QueryItem(tags: [Tag("emoji", "🦫"), Tag("ctl", "a\nb\u{1}")]),
+                    try QueryItem(types: ["Only"]),
+                ]),
+                after: Position(UInt64.max)
+            ),
+        ]
+        for condition in conditions {
+            var writer = JSONWriter()
+            writer.appendConditionField(condition)
+            // `,"condition":` and the value after it.
+            let text = Array(writer.bytes.dropFirst(#","condition":"#.utf8.count))
+            let read = try text.withUnsafeBytes { bytes in
+                try SegmentLine.decodeCondition(bytes, range: 0..<bytes.count)
+            }
+            #expect(read == condition)
+            #expect(read == (try JSONDecoder().decode(AppendCondition.self, from: Data(text))))
+        }
+    }
+
+    @Test("a condition that breaks the rules of its JSON form is refused, as JSONDecoder refuses it")
+    func malformedConditionsAreRefused() {
+        let texts = [
+            #"{}"#, #"{"after":3}"#, #"{"failIfEventsMatch":"some"}"#, #"{"failIfEventsMatch":{}}"#,
+            #"{"failIfEventsMatch":{"items":[{}]}}"#, #"{"failIfEventsMatch":{"items":[{"tags":["nocolon"]}]}}"#,
+            #"{"failIfEventsMatch":{"items":[{"tags":[":v"]}]}}"#, #"{"failIfEventsMatch":"all","after":-1}"#,
+            #"{"failIfEventsMatch":"all""#,
+        ]
+        for text in texts {
+            let bytes = Array(text.utf8)
+            #expect(throws: (any Error).self, "\(text)") {
+                try bytes.withUnsafeBytes { try SegmentLine.decodeCondition($0, range: 0..<$0.count) }
+            }
+            #expect(throws: (any Error).self, "JSONDecoder: \(text)") {
+                try JSONDecoder().decode(AppendCondition.self, from: Data(bytes))
+            }
+        }
+    }
 }
