@@ -83,7 +83,7 @@ enum BenchMisses {
           generic context, which looked up the runtime metadata of `Dictionary<String, State>`
           again for each event (6% of the CPU); it now folds runs of 256 events per call,
           hashing an existing key once.
-        - **Bundles (10.0–10.5 × 10⁴ events/s alone and 7.9–8.7 × 10⁴ after the big stores, in
+        - **Bundles (9.5–10.5 × 10⁴ events/s alone and 7.9–8.7 × 10⁴ after the big stores, in
           this session's runs; 7.9 to 10.1 × 10⁴ in the last one's, 5.3 × 10⁴ before; target 10⁵)**: fixes, each from a profile of
           `--only bundle`. (1) The hub decoded every verdict it had ever given a site, with
           `JSONDecoder`, at each import and each pull export (14% of the CPU, and growing
@@ -100,7 +100,9 @@ enum BenchMisses {
           event of a batch three times (`enumerated()`); a tag was written by building its
           `key:value` text; and the index checkpoint, rewritten every 10⁵ events whatever
           the store's size, took 7% of the CPU copying ~28 MB into the page cache each time
-          (it now comes every quarter of the store's events once that is more). Per 10⁵
+          (it now comes every quarter of the store's events once that is more); an export
+          read each batch's condition with `JSONDecoder` (a sixth of its reading; now the
+          scanner) and decoded its chunks on one thread (now in parts). Per 10⁵
           events: export 0.29–0.42 s, the hub's import 0.42–0.65 s, the pull back ~0.05 s;
           in the import, verify ~0.07 s, then the hub's writer ~0.5 s (validating, encoding
           and writing each event ~2 µs, the kernel's copy into the page cache ~0.6 µs,
@@ -116,8 +118,8 @@ enum BenchMisses {
           a new file: 0.16 to 1.17 s from one run to the next), so the cause is not pinned
           down. Next: write the hub's lines from the bundle's bytes instead of re-encoding
           each event.
-        - **HTTP push then pull (4.3 to 5.7 × 10⁴ events/s in the runs since, was 3.0 × 10⁴; target
-          5 × 10⁴)**: besides the fixes above, the sync agent now exports the next push bundle
+        - **HTTP push then pull (4.3 to 5.7 × 10⁴ events/s since the last session's fixes, was
+          3.0 × 10⁴; target 5 × 10⁴)**: besides the fixes above, the sync agent now exports the next push bundle
           while the hub judges the current one, and downloads the next pull bundle while it
           applies the current one; bundles are 20,000 events by default so the overlap starts
           sooner. On this 2-core machine the hub, the two laptops and libcurl share the cores:
