@@ -34,7 +34,7 @@ enum BenchMisses {
           it is now woken only when what it waits for has queued. The ratio sits at the target and
           moves with the machine. Fix for the rest: less work on the caller's side of
           an append (validation, the continuation, the wake-up).
-        - **Read of one tag (0.45–0.57× SQLite in the last session's full runs, 0.45× after this
+        - **Read of one tag (0.45–0.57× SQLite in the last session's full runs, 0.43–0.45× after this
           session's decoding fixes; target ≤ 0.5×)**: the row sits at its target, and the hour
           moves it. In a `perf record -g` of `--only tag-read`, the I/O thread's time for a read
           of ~100 events went half to decoding the lines, a quarter to checking their checksums
@@ -57,7 +57,7 @@ enum BenchMisses {
           gained 10% (conditional) and 40% (unconditional), but durable single appends fell
           from 1.10–1.21× to 1.01× the disk's limit in alternating runs, and below SQLite. Fix:
           commit a no-flush append on the caller's side of the hand-off.
-        - **Forward read (0.73–1.06× SQLite and 0.66–0.76 × 10⁶ events/s after this session's
+        - **Forward read (0.73–1.06× SQLite and 0.66–0.8 × 10⁶ events/s after this session's
           fixes, 0.6–0.9× and 0.52–0.6 × 10⁶ before)**: every event was three heap objects (its
           payload's `Data` storage and bytes, its tags array) made on an I/O thread and freed on
           the reader's, each free contending for the allocating thread's heap. Now (1) a chunk's
