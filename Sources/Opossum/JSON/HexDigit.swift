@@ -7,16 +7,6 @@ enum HexDigit {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
     }
 
-    /// The value of the hex digit `byte` (`0`–`9`, `a`–`f` or `A`–`F`), or `nil`.
-    @inline(__always)
-    static func value(of byte: UInt8) -> UInt8? {
-        isDigit(byte) ? uncheckedValue(of: byte) : nil
-    }
-
-    /// Whether `byte` is a hex digit in either case.
-    @inline(__always)
-    static func isDigit(_ byte: UInt8) -> Bool { digitBit(byte) != 0 }
-
     /// 1 when `byte` is a hex digit in either case, 0 otherwise, computed without a
     /// branch: which of the two ranges a digit of an id falls in is a coin toss that a
     /// branch would mispredict.
@@ -28,8 +18,8 @@ enum HexDigit {
         return decimal | letter
     }
 
-    /// The value of `byte`, which ``isDigit(_:)`` accepts: its low four bits, plus 9
-    /// for a letter (whose bit 6 is set).
+    /// The value of `byte`, a hex digit as ``digitBit(_:)`` tells: its low four bits,
+    /// plus 9 for a letter (whose bit 6 is set).
     @inline(__always)
     static func uncheckedValue(of byte: UInt8) -> UInt8 {
         (byte & 0x0F) &+ 9 &* (byte >> 6 & 1)

@@ -138,13 +138,9 @@ struct JSONScanner: ~Copyable {
         try expect(UInt8(ascii: "\""))
         let start = index
         while index < bytes.count {
-            // Eight plain bytes at a time: ids and timestamps are 36 and 27 of them.
-            if index + 8 <= bytes.count,
-                !Self.mayEndOrEscape(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-            {
-                index += 8
-                continue
-            }
+            // Ids and timestamps are 36 and 27 plain bytes.
+            skipPlainWords()
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
@@ -271,13 +267,8 @@ struct JSONScanner: ~Copyable {
         index += 1  // the opening quote
         var scratch: [UInt8] = []
         while index < bytes.count {
-            // Eight plain bytes (no quote, backslash or control character) at a time.
-            if index + 8 <= bytes.count,
-                !Self.mayEndOrEscape(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-            {
-                index += 8
-                continue
-            }
+            skipPlainWords()
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             index += 1
             switch byte {
@@ -294,6 +285,17 @@ struct JSONScanner: ~Copyable {
             }
         }
         throw fail("unterminated string")
+    }
+
+    /// Steps over string content eight plain bytes (no quote, backslash or control
+    /// character) at a time, stopping within eight bytes of the first byte to look at.
+    @inline(__always)
+    private mutating func skipPlainWords() {
+        while index + 8 <= bytes.count,
+            !Self.mayEndOrEscape(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+        {
+            index += 8
+        }
     }
 
     /// Whether any of the eight bytes in `word` is a quote, a backslash or a control

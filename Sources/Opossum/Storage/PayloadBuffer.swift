@@ -40,6 +40,9 @@ struct PayloadBuffer {
     }
 
     /// A `Data` holding a copy of `bytes`: a slice of the buffer when it has room.
+    ///
+    /// Each byte of the buffer is written once, before the slice that covers it is
+    /// made, and never again: no `Data` ever sees its bytes change.
     mutating func data(copying bytes: UnsafeRawBufferPointer) -> Data {
         let count = bytes.count
         guard count > Self.inlineCapacity, let base, count <= capacity - used else { return Data(bytes) }
