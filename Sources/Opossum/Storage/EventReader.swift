@@ -55,7 +55,7 @@ final class EventReader: @unchecked Sendable {
     /// The next events, at most `count`; empty when the read is done.
     func nextChunk(count: Int) throws -> [SequencedEvent] {
         let parts = try nextChunkParts(count: count)
-        return parts.count == 1 ? parts[0] : parts.flatMap { $0 }
+        return parts.count == 1 ? parts[0] : Array(parts.joined())
     }
 
     /// The next events, at most `count`, in consecutive parts (several when the

@@ -37,7 +37,7 @@ final class LineLoader: @unchecked Sendable {
             StoredEvent(
                 event: SequencedEvent(
                     position: Position(decoded.position),
-                    event: decoded.event,
+                    event: decoded.takeEvent(),
                     origin: decoded.origin
                 ),
                 batchFirst: Position(decoded.framing.batchFirst),
@@ -160,7 +160,20 @@ final class LineLoader: @unchecked Sendable {
                 throw corrupted()
             }
             guard decoded.position == position else { throw corrupted() }
-            events.append(try make(&decoded, line))
+            do {
+                events.append(try make(&decoded, line))
+            } catch {
+                // What `make` can fail at is reading the batch's condition (`loadStored`).
+                let reason =
+                    (error as? JSONSyntaxError).map { "\($0.reason) at byte \($0.offset) of it" }
+                    ?? (error as? EventStoreError)?.message ?? "\(error)"
+                throw EventStoreError(
+                    .corrupted,
+                    "the condition on the line of position \(position) cannot be read: \(reason); run `opossum check`",
+                    path: file.path,
+                    offset: location.offset
+                )
+            }
         }
     }
 }

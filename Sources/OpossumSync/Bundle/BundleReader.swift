@@ -214,7 +214,7 @@ public final class BundleReader: @unchecked Sendable {
             let count = Int(min(UInt64(chunkSize), end - offset))
             let chunk = try read(file, offset..<(offset + UInt64(count)))
             hasher.update(data: chunk)
-            if headerEnd == nil, let newline = chunk.firstIndex(of: UInt8(ascii: "\n")) {
+            if headerEnd == nil, let newline = newline(in: chunk, from: 0) {
                 headerEnd = offset + UInt64(newline) + 1
             }
             var start = 0

@@ -137,4 +137,42 @@ struct LineScanTests {
             }
         }
     }
+
+    @Test("a stored condition that cannot be read fails sync's read, naming the segment and the line's offset")
+    func unreadableStoredConditionNamesItsLine() async throws {
+        try await withTemporaryDirectory { temp in
+            let store = try await FileEventStore.create(at: temp.storePath, name: "site", options: unflushed)
+            let tag = Tag("k", "v")
+            _ = try await store.append(
+                [Event(type: "Decided", data: Data("{}".utf8), tags: [tag])],
+                condition: AppendCondition(failIfEventsMatch: try .tags(tag))
+            )
+            await store.close()
+            // The condition's tag loses its colon, and the line gets a checksum that holds.
+            let files = StoreFiles(directory: temp.storePath)
+            let segment = try files.segment()
+            let newline = try #require(segment.firstIndex(of: 0x0A))
+            var body = String(decoding: segment[..<(newline - SegmentLine.trailerLength)], as: UTF8.self)
+            let written = #""condition":{"failIfEventsMatch":{"items":[{"tags":["k:v"]}]}}"#
+            let condition = try #require(body.range(of: written))
+            body.replaceSubrange(condition, with: written.replacingOccurrences(of: "k:v", with: "kv"))
+            var writer = JSONWriter()
+            writer.bytes = Array(body.utf8)
+            SegmentLine.appendChecksum(coveringFrom: 0, to: &writer)
+            try files.writeSegment(writer.bytes + [0x0A] + segment[(newline + 1)...])
+            files.removeCheckpoint()
+
+            let reopened = try await FileEventStore.open(at: temp.storePath, options: unflushed)
+            // Reads that leave the condition alone still work.
+            #expect(try await reopened.readAll(.all).map(\.type) == ["Decided"])
+            let error = try await #require(throws: EventStoreError.self) {
+                try await reopened.readStored(from: Position(1), limit: 10)
+            }
+            #expect(error.code == .corrupted)
+            #expect(error.path == files.segmentPath())
+            #expect(error.offset == 0)
+            #expect(error.message.contains("condition on the line of position 1"), "\(error.message)")
+            await reopened.close()
+        }
+    }
 }
