@@ -7,22 +7,36 @@ enum HexDigit {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
     }
 
-    /// 1 when `byte` is a hex digit in either case, 0 otherwise, computed without a
-    /// branch: which of the two ranges a digit of an id falls in is a coin toss that a
-    /// branch would mispredict.
+    /// The four bytes that eight ASCII hex digits spell, the first two digits in
+    /// the lowest byte (the digits in memory order, loaded little-endian into `word`),
+    /// or `nil` if any byte is not a digit: lowercase `a`–`f` only, or either case
+    /// with `uppercase`.
+    ///
+    /// All eight are checked and converted at once, without a branch per digit:
+    /// which of the two ranges a digit of an id falls in is a coin toss that a branch
+    /// would mispredict.
     @inline(__always)
-    static func digitBit(_ byte: UInt8) -> UInt8 {
-        let decimal: UInt8 = byte &- UInt8(ascii: "0") < 10 ? 1 : 0
-        // Setting bit 5 lowers an ASCII capital letter.
-        let letter: UInt8 = (byte | 0x20) &- UInt8(ascii: "a") < 6 ? 1 : 0
-        return decimal | letter
-    }
-
-    /// The value of `byte`, a hex digit as ``digitBit(_:)`` tells: its low four bits,
-    /// plus 9 for a letter (whose bit 6 is set).
-    @inline(__always)
-    static func uncheckedValue(of byte: UInt8) -> UInt8 {
-        (byte & 0x0F) &+ 9 &* (byte >> 6 & 1)
+    static func bytes(ofEightDigits word: UInt64, uppercase: Bool) -> UInt32? {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        // Below 0x80, adding 0x80 − lo sets a byte's high bit iff it is at least lo,
+        // and no byte carries into the next.
+        func inRange(_ x: UInt64, _ low: UInt8, _ high: UInt8) -> UInt64 {
+            let atLeastLow = x &+ (ones &* UInt64(0x80 - low))
+            let aboveHigh = x &+ (ones &* UInt64(0x7F - high))
+            return atLeastLow & ~aboveHigh & highBits
+        }
+        let decimal = inRange(word, UInt8(ascii: "0"), UInt8(ascii: "9"))
+        // Setting bit 5 lowers an ASCII capital letter, and maps nothing else onto a–f.
+        let letter = inRange(uppercase ? word | 0x2020_2020_2020_2020 : word, UInt8(ascii: "a"), UInt8(ascii: "f"))
+        guard word & highBits == 0, (decimal | letter) == highBits else { return nil }
+        // Each byte's value: its low four bits, plus 9 for a letter (bit 6 set).
+        let nibbles = (word & 0x0F0F_0F0F_0F0F_0F0F) &+ ((word >> 6) & ones) &* 9
+        // Two nibbles to a byte in each 16-bit lane, then the lanes' low bytes together.
+        var packed = ((nibbles & 0x00FF_00FF_00FF_00FF) << 4) | ((nibbles >> 8) & 0x00FF_00FF_00FF_00FF)
+        packed = (packed | (packed >> 8)) & 0x0000_FFFF_0000_FFFF
+        packed = (packed | (packed >> 16)) & 0xFFFF_FFFF
+        return UInt32(truncatingIfNeeded: packed)
     }
 
     /// Appends the 8 lowercase digits of `value` to `bytes`, most significant first.

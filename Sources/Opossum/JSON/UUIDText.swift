@@ -27,20 +27,26 @@ enum UUIDText {
         guard text.count == 36, text[8] == dash, text[13] == dash, text[18] == dash, text[23] == dash else {
             return nil
         }
-        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        // Every digit is checked and converted without a branch; one test at the end.
-        var allDigits: UInt8 = 1
-        withUnsafeMutableBytes(of: &bytes) { output in
-            var input = 0
-            for index in 0..<16 {
-                if index == 4 || index == 6 || index == 8 || index == 10 { input += 1 }
-                let high = text[input]
-                let low = text[input + 1]
-                allDigits &= HexDigit.digitBit(high) & HexDigit.digitBit(low)
-                output[index] = HexDigit.uncheckedValue(of: high) << 4 | HexDigit.uncheckedValue(of: low)
-                input += 2
-            }
+        // Eight digits at a time: 8, 4 + 4 across a dash, 4 + 4 across a dash, and 8.
+        func word(_ offset: Int) -> UInt64 {
+            UInt64(littleEndian: text.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
         }
-        return allDigits == 1 ? UUID(uuid: bytes) : nil
+        func halves(_ first: Int, _ second: Int) -> UInt64 {
+            UInt64(UInt32(littleEndian: text.loadUnaligned(fromByteOffset: first, as: UInt32.self)))
+                | UInt64(UInt32(littleEndian: text.loadUnaligned(fromByteOffset: second, as: UInt32.self))) << 32
+        }
+        guard let first = HexDigit.bytes(ofEightDigits: word(0), uppercase: true),
+            let second = HexDigit.bytes(ofEightDigits: halves(9, 14), uppercase: true),
+            let third = HexDigit.bytes(ofEightDigits: halves(19, 24), uppercase: true),
+            let fourth = HexDigit.bytes(ofEightDigits: word(28), uppercase: true)
+        else { return nil }
+        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &bytes) { output in
+            output.storeBytes(of: first.littleEndian, toByteOffset: 0, as: UInt32.self)
+            output.storeBytes(of: second.littleEndian, toByteOffset: 4, as: UInt32.self)
+            output.storeBytes(of: third.littleEndian, toByteOffset: 8, as: UInt32.self)
+            output.storeBytes(of: fourth.littleEndian, toByteOffset: 12, as: UInt32.self)
+        }
+        return UUID(uuid: bytes)
     }
 }

@@ -93,6 +93,46 @@ struct FixedWidthTextTests {
         #expect(parse(lowercase.dropLast()) == nil)
     }
 
+    @Test("eight hex digits decode at once exactly as one at a time, and every other byte is refused")
+    func eightDigitsDecodeLikeOneAtATime() {
+        func value(of byte: UInt8, uppercase: Bool) -> UInt8? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F") where uppercase: return byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+        }
+        func reference(_ digits: [UInt8], uppercase: Bool) -> UInt32? {
+            var result: UInt32 = 0
+            for (index, pair) in stride(from: 0, to: 8, by: 2).enumerated() {
+                guard let high = value(of: digits[pair], uppercase: uppercase),
+                    let low = value(of: digits[pair + 1], uppercase: uppercase)
+                else { return nil }
+                result |= UInt32(high << 4 | low) << (8 * index)
+            }
+            return result
+        }
+        func word(_ digits: [UInt8]) -> UInt64 {
+            digits.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        }
+        var random = SystemRandomNumberGenerator()
+        let alphabet = Array("0123456789abcdefABCDEF".utf8)
+        for place in 0..<8 {
+            for byte in UInt8.min...UInt8.max {
+                var digits = (0..<8).map { _ in alphabet.randomElement(using: &random)! }
+                digits[place] = byte
+                for uppercase in [false, true] {
+                    #expect(
+                        HexDigit.bytes(ofEightDigits: word(digits), uppercase: uppercase)
+                            == reference(digits, uppercase: uppercase),
+                        "byte \(byte) at \(place), uppercase \(uppercase)"
+                    )
+                }
+            }
+        }
+    }
+
     @Test("a checksum is eight lowercase hex digits")
     func checksumsAreEightHexDigits() {
         var random = SystemRandomNumberGenerator()
