@@ -62,7 +62,16 @@ struct JSONScanner: ~Copyable {
         return false
     }
 
+    /// Takes the next `count` bytes as they are, or `nil` if fewer are left.
+    @inline(__always)
+    mutating func take(_ count: Int) -> UnsafeRawBufferPointer? {
+        guard bytes.count - index >= count else { return nil }
+        defer { index += count }
+        return UnsafeRawBufferPointer(rebasing: bytes[index..<(index + count)])
+    }
+
     /// Consumes the exact bytes of `literal` (no whitespace skipping) if they are next.
+    @inline(__always)
     mutating func consumeLiteral(_ literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
         guard bytes.count - index >= count else { return false }
@@ -192,24 +201,41 @@ struct JSONScanner: ~Copyable {
         return start..<min(index, bytes.count)
     }
 
-    /// The offset just past the string whose opening quote is at `quote`, found with
-    /// `memchr` (most of a payload is string content): a quote ends the string unless
-    /// an odd number of backslashes stands before it.
+    /// The offset just past the string whose opening quote is at `quote`: the first
+    /// quote not escaped by a backslash, looked for eight bytes at a time (most of a
+    /// payload is string content, in strings too short for a `memchr` call to pay).
     private func endOfVerifiedString(after quote: Int) -> Int {
-        var from = quote + 1
-        while from < bytes.count {
-            guard let found = memchr(bytes.baseAddress! + from, Int32(UInt8(ascii: "\"")), bytes.count - from) else {
-                return bytes.count
+        var at = quote + 1
+        while true {
+            while at + 8 <= bytes.count {
+                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+                let found = Self.quotesAndBackslashes(in: word)
+                if found != 0 {
+                    at += found.trailingZeroBitCount / 8
+                    break
+                }
+                at += 8
             }
-            let closing = bytes.baseAddress!.distance(to: UnsafeRawPointer(found))
-            var backslashes = 0
-            while closing - backslashes - 1 > quote && bytes[closing - backslashes - 1] == UInt8(ascii: "\\") {
-                backslashes += 1
+            guard at < bytes.count else { return bytes.count }
+            switch bytes[at] {
+            case UInt8(ascii: "\""): return at + 1
+            // A verified escape is a backslash and one more byte (`\u` and four hex digits).
+            case UInt8(ascii: "\\"): at += 2
+            default: at += 1
             }
-            if backslashes % 2 == 0 { return closing + 1 }
-            from = closing + 1
         }
-        return bytes.count
+    }
+
+    /// A mask whose lowest set bit is the high bit of the first quote or backslash
+    /// among the eight bytes of `word` (the first in memory is the lowest), or 0 if
+    /// there is none. Bits above the lowest may be set falsely.
+    @inline(__always)
+    private static func quotesAndBackslashes(in word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        // The classic zero-byte test: exact up to the first zero byte, whose high bit it sets.
+        func zeroBytes(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highBits }
+        return zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C))
     }
 
     private mutating func readEscape(into decoded: inout [UInt8]) throws(JSONSyntaxError) {
