@@ -37,6 +37,13 @@ struct DecodedLine: Sendable {
         event = Event(type: "")
     }
 
+    /// Clears what a previous line left, before another is decoded into this value.
+    mutating func reset() {
+        event = Event(type: "")
+        origin = nil
+        conditionRange = nil
+    }
+
     /// Moves the event out, leaving an empty one: hands it on without the copy
     /// (a retain of each of its strings and buffers) that reading the property makes.
     mutating func takeEvent() -> Event {
@@ -133,23 +140,13 @@ enum SegmentLine {
         let count = line.count
         guard count > trailerLength + 2 else { return false }
         let trailer = count - trailerLength
-        guard line[trailer] == UInt8(ascii: ","), line[trailer + 1] == UInt8(ascii: "\""),
-            line[trailer + 2] == UInt8(ascii: "c"), line[trailer + 3] == UInt8(ascii: "r"),
-            line[trailer + 4] == UInt8(ascii: "c"), line[trailer + 5] == UInt8(ascii: "\""),
-            line[trailer + 6] == UInt8(ascii: ":"), line[trailer + 7] == UInt8(ascii: "\""),
+        let label: StaticString = ",\"crc\":\""
+        guard memcmp(line.baseAddress! + trailer, label.utf8Start, label.utf8CodeUnitCount) == 0,
             line[count - 2] == UInt8(ascii: "\""), line[count - 1] == UInt8(ascii: "}")
         else { return false }
-        var stored: UInt32 = 0
-        for index in (trailer + 8)..<(trailer + 16) {
-            let byte = line[index]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            default: return false
-            }
-            stored = stored << 4 | UInt32(digit)
-        }
+        let digits = UInt64(littleEndian: line.loadUnaligned(fromByteOffset: trailer + 8, as: UInt64.self))
+        // The first digits are the most significant: the lowest byte of `bytes(ofEightDigits:)`.
+        guard let stored = HexDigit.bytes(ofEightDigits: digits, uppercase: false)?.byteSwapped else { return false }
         return CRC32C.checksum(UnsafeRawBufferPointer(rebasing: line[..<trailer])) == stored
     }
 
@@ -259,72 +256,38 @@ enum SegmentLine {
         using cache: inout LineDecodingCache
     ) throws(JSONSyntaxError) {
         var scanner = JSONScanner(line)
-        decoded.event = Event(type: "")
-        decoded.origin = nil
-        decoded.conditionRange = nil
-        var (hasPosition, hasCommit, hasBatch) = (false, false, false)
-        try scanner.expect(UInt8(ascii: "{"))
-        var expected: Field? = .position
-        repeat {
-            let field = try readField(&scanner, expecting: expected)
-            expected = field.usuallyNext
-            switch field {
-            case .position:
-                decoded.position = try scanner.readUInt64()
-                hasPosition = true
-            case .commit:
-                (decoded.framing.commitFirst, decoded.framing.commitCount) = try readPair(&scanner)
-                hasCommit = true
-            case .batch:
-                (decoded.framing.batchFirst, decoded.framing.batchCount) = try readPair(&scanner)
-                hasBatch = true
-            case .type:
-                decoded.event.type = try scanner.withStringBytes { cache.strings.string(for: $0) }
-            case .tags:
-                try scanner.expect(UInt8(ascii: "["))
-                if try !scanner.consume(UInt8(ascii: "]")) {
-                    // One allocation for the usual handful of tags, not one per doubling.
-                    decoded.event.tags.reserveCapacity(4)
-                    repeat {
-                        let tag = try scanner.withStringBytes { (text) throws(JSONSyntaxError) -> Tag in
-                            guard let colon = text.firstIndex(of: UInt8(ascii: ":")), colon > 0 else {
-                                throw JSONSyntaxError(offset: 0, reason: "malformed tag")
-                            }
-                            return Tag(
-                                cache.strings.string(for: UnsafeRawBufferPointer(rebasing: text[..<colon])),
-                                String(decoding: UnsafeRawBufferPointer(rebasing: text[(colon + 1)...]), as: UTF8.self)
-                            )
-                        }
-                        decoded.event.tags.append(tag)
-                    } while try scanner.consume(UInt8(ascii: ","))
-                    try scanner.expect(UInt8(ascii: "]"))
-                }
-            case .data:
-                let range = scanner.skipVerifiedValue()
-                if payload {
-                    decoded.event.data = cache.payloads.data(copying: UnsafeRawBufferPointer(rebasing: line[range]))
-                }
-            case .dataText:
-                var text = try scanner.readString()
-                if payload {
-                    decoded.event.data = text.withUTF8 { cache.payloads.data(copying: UnsafeRawBufferPointer($0)) }
-                }
-            case .metadata:
-                if payload {
-                    try readMetadata(&scanner, into: &decoded.event.metadata, timestamp: &cache.timestamp)
-                } else {
-                    _ = scanner.skipVerifiedValue()
-                }
-            case .origin:
-                decoded.origin = try readOrigin(&scanner)
-            case .condition:
-                decoded.conditionRange = scanner.skipVerifiedValue()
-            default:
-                _ = scanner.skipVerifiedValue()
+        decoded.reset()
+        var required = RequiredFields()
+        if try readWrittenPrefix(&scanner, line, payload: payload, into: &decoded, using: &cache) {
+            required = RequiredFields(position: true, commit: true, batch: true)
+            if try scanner.consume(UInt8(ascii: ",")) {
+                try readFields(
+                    &scanner,
+                    line,
+                    payload: payload,
+                    expecting: .crc,
+                    into: &decoded,
+                    using: &cache,
+                    &required
+                )
             }
-        } while try scanner.consume(UInt8(ascii: ","))
+        } else {
+            // Not in the order Opossum writes: every field is looked up by its key.
+            scanner.index = 0
+            decoded.reset()
+            try scanner.expect(UInt8(ascii: "{"))
+            try readFields(
+                &scanner,
+                line,
+                payload: payload,
+                expecting: .position,
+                into: &decoded,
+                using: &cache,
+                &required
+            )
+        }
         try scanner.expect(UInt8(ascii: "}"))
-        guard hasPosition, hasCommit, hasBatch, !decoded.event.type.isEmpty else {
+        guard required.position, required.commit, required.batch, !decoded.event.type.isEmpty else {
             throw JSONSyntaxError(offset: 0, reason: "line lacks position, commit, batch or type")
         }
         let (position, framing) = (decoded.position, decoded.framing)
@@ -333,6 +296,146 @@ enum SegmentLine {
             (framing.batchFirst..<(framing.batchFirst + framing.batchCount)).contains(position)
         else {
             throw JSONSyntaxError(offset: 0, reason: "line's position lies outside its own commit or batch")
+        }
+    }
+
+    /// Which of the fields every line must have were read.
+    private struct RequiredFields {
+        var position = false
+        var commit = false
+        var batch = false
+    }
+
+    /// Reads the fields Opossum writes first, in the order it writes them: position,
+    /// commit, batch, type, tags, the payload and the metadata, each key taken as the
+    /// exact text expected rather than looked up.
+    ///
+    /// - Returns: `false` at the first key that differs from that layout, having read
+    ///   part of the line; the caller starts over with ``readFields``. A value that
+    ///   fails to read throws, as it would there.
+    private static func readWrittenPrefix(
+        _ scanner: inout JSONScanner,
+        _ line: UnsafeRawBufferPointer,
+        payload: Bool,
+        into decoded: inout DecodedLine,
+        using cache: inout LineDecodingCache
+    ) throws(JSONSyntaxError) -> Bool {
+        guard scanner.consumeLiteral("{\"position\":") else { return false }
+        decoded.position = try scanner.readUInt64()
+        guard scanner.consumeLiteral(",\"commit\":") else { return false }
+        (decoded.framing.commitFirst, decoded.framing.commitCount) = try readPair(&scanner)
+        guard scanner.consumeLiteral(",\"batch\":") else { return false }
+        (decoded.framing.batchFirst, decoded.framing.batchCount) = try readPair(&scanner)
+        guard scanner.consumeLiteral(",\"type\":") else { return false }
+        decoded.event.type = try scanner.withStringBytes { cache.strings.string(for: $0) }
+        guard scanner.consumeLiteral(",\"tags\":") else { return false }
+        try readTags(&scanner, into: &decoded.event.tags, strings: &cache.strings)
+        if scanner.consumeLiteral(",\"data\":") {
+            readData(&scanner, line, payload: payload, into: &decoded.event.data, buffer: &cache.payloads)
+        } else if scanner.consumeLiteral(",\"dataText\":") {
+            try readDataText(&scanner, payload: payload, into: &decoded.event.data, buffer: &cache.payloads)
+        }
+        guard scanner.consumeLiteral(",\"metadata\":") else { return false }
+        try readMetadata(&scanner, payload: payload, into: &decoded.event.metadata, timestamp: &cache.timestamp)
+        return true
+    }
+
+    /// Reads the fields of the line's object from the scanner's position (after `{`
+    /// or a `,`) up to its closing brace, each looked up by its key, in any order.
+    private static func readFields(
+        _ scanner: inout JSONScanner,
+        _ line: UnsafeRawBufferPointer,
+        payload: Bool,
+        expecting first: Field,
+        into decoded: inout DecodedLine,
+        using cache: inout LineDecodingCache,
+        _ required: inout RequiredFields
+    ) throws(JSONSyntaxError) {
+        var expected: Field? = first
+        repeat {
+            let field = try readField(&scanner, expecting: expected)
+            expected = field.usuallyNext
+            switch field {
+            case .position:
+                decoded.position = try scanner.readUInt64()
+                required.position = true
+            case .commit:
+                (decoded.framing.commitFirst, decoded.framing.commitCount) = try readPair(&scanner)
+                required.commit = true
+            case .batch:
+                (decoded.framing.batchFirst, decoded.framing.batchCount) = try readPair(&scanner)
+                required.batch = true
+            case .type:
+                decoded.event.type = try scanner.withStringBytes { cache.strings.string(for: $0) }
+            case .tags:
+                try readTags(&scanner, into: &decoded.event.tags, strings: &cache.strings)
+            case .data:
+                readData(&scanner, line, payload: payload, into: &decoded.event.data, buffer: &cache.payloads)
+            case .dataText:
+                try readDataText(&scanner, payload: payload, into: &decoded.event.data, buffer: &cache.payloads)
+            case .metadata:
+                try readMetadata(&scanner, payload: payload, into: &decoded.event.metadata, timestamp: &cache.timestamp)
+            case .origin:
+                decoded.origin = try readOrigin(&scanner)
+            case .condition:
+                decoded.conditionRange = scanner.skipVerifiedValue()
+            default:
+                _ = scanner.skipVerifiedValue()
+            }
+        } while try scanner.consume(UInt8(ascii: ","))
+    }
+
+    /// Reads a `tags` array, each `key:value` a ``Tag`` whose key text `strings` reuses.
+    private static func readTags(
+        _ scanner: inout JSONScanner,
+        into tags: inout [Tag],
+        strings: inout StringCache
+    ) throws(JSONSyntaxError) {
+        try scanner.expect(UInt8(ascii: "["))
+        guard try !scanner.consume(UInt8(ascii: "]")) else { return }
+        // One allocation for the usual handful of tags, not one per doubling.
+        tags.reserveCapacity(4)
+        repeat {
+            let tag = try scanner.withStringBytes { (text) throws(JSONSyntaxError) -> Tag in
+                guard let colon = text.firstIndex(of: UInt8(ascii: ":")), colon > 0 else {
+                    throw JSONSyntaxError(offset: 0, reason: "malformed tag")
+                }
+                return Tag(
+                    strings.string(for: UnsafeRawBufferPointer(rebasing: text[..<colon])),
+                    String(decoding: UnsafeRawBufferPointer(rebasing: text[(colon + 1)...]), as: UTF8.self)
+                )
+            }
+            tags.append(tag)
+        } while try scanner.consume(UInt8(ascii: ","))
+        try scanner.expect(UInt8(ascii: "]"))
+    }
+
+    /// Steps over a `data` value; with `payload`, copies its bytes into `buffer`.
+    @inline(__always)
+    private static func readData(
+        _ scanner: inout JSONScanner,
+        _ line: UnsafeRawBufferPointer,
+        payload: Bool,
+        into data: inout Data,
+        buffer: inout PayloadBuffer
+    ) {
+        let range = scanner.skipVerifiedValue()
+        if payload {
+            data = buffer.data(copying: UnsafeRawBufferPointer(rebasing: line[range]))
+        }
+    }
+
+    /// Reads a `dataText` string (a payload kept as text); with `payload`, copies its
+    /// decoded bytes into `buffer`.
+    private static func readDataText(
+        _ scanner: inout JSONScanner,
+        payload: Bool,
+        into data: inout Data,
+        buffer: inout PayloadBuffer
+    ) throws(JSONSyntaxError) {
+        var text = try scanner.readString()
+        if payload {
+            data = text.withUTF8 { buffer.data(copying: UnsafeRawBufferPointer($0)) }
         }
     }
 
@@ -357,14 +460,31 @@ enum SegmentLine {
         return (first, second)
     }
 
+    /// Reads the `metadata` object; without `payload`, steps over it.
     private static func readMetadata(
         _ scanner: inout JSONScanner,
+        payload: Bool,
         into metadata: inout EventMetadata,
         timestamp: inout RecentTimestamp
     ) throws(JSONSyntaxError) {
         metadata = EventMetadata()
-        try scanner.expect(UInt8(ascii: "{"))
+        guard payload else {
+            _ = scanner.skipVerifiedValue()
+            return
+        }
+        let start = scanner.index
         var expected: Field? = .eventId
+        if readWrittenMetadataStart(&scanner, into: &metadata, timestamp: &timestamp) {
+            guard try scanner.consume(UInt8(ascii: ",")) else {
+                try scanner.expect(UInt8(ascii: "}"))
+                return
+            }
+            expected = nil
+        } else {
+            scanner.index = start
+            metadata = EventMetadata()
+            try scanner.expect(UInt8(ascii: "{"))
+        }
         repeat {
             let field = try readField(&scanner, expecting: expected)
             expected = field.usuallyNext
@@ -381,6 +501,24 @@ enum SegmentLine {
             }
         } while try scanner.consume(UInt8(ascii: ","))
         try scanner.expect(UInt8(ascii: "}"))
+    }
+
+    /// Reads the id and the timestamp at the start of the metadata as Opossum writes
+    /// them, `{"eventId":"` + 36 bytes + `","timestamp":"` + 27 bytes + `"`, at their
+    /// fixed offsets; `false` at the first byte that differs.
+    private static func readWrittenMetadataStart(
+        _ scanner: inout JSONScanner,
+        into metadata: inout EventMetadata,
+        timestamp: inout RecentTimestamp
+    ) -> Bool {
+        guard scanner.consumeLiteral("{\"eventId\":\""), let id = scanner.take(36).flatMap(UUIDText.parse),
+            scanner.consumeLiteral("\",\"timestamp\":\""),
+            let date = scanner.take(Timestamp.textLength).flatMap({ timestamp.date(for: $0) }),
+            scanner.consumeLiteral("\"")
+        else { return false }
+        metadata.eventId = id
+        metadata.timestamp = date
+        return true
     }
 
     private static func readOrigin(_ scanner: inout JSONScanner) throws(JSONSyntaxError) -> EventOrigin {

@@ -33,6 +33,42 @@ struct SegmentLineTests {
         #expect(decoded.event.metadata.timestamp == Timestamp.parse("2026-11-29T08:49:37.123456Z"))
     }
 
+    @Test(
+        "a line that starts in Opossum's order and then departs from it decodes the same",
+        arguments: [
+            // The metadata's keys swapped, and an unknown one between them.
+            #"{"position":6,"commit":[5,3],"batch":[5,2],"type":"Enrolled","tags":["course:7"],"data":{"seat":1},"#
+                + #""metadata":{"timestamp":"2026-11-29T08:49:37.123456Z","x":0,"eventId":"ID"}"#,
+            // An id in capitals, and a tracing id after the timestamp.
+            #"{"position":6,"commit":[5,3],"batch":[5,2],"type":"Enrolled","tags":["course:7"],"data":{"seat":1},"#
+                + #""metadata":{"eventId":"UPPER","timestamp":"2026-11-29T08:49:37.123456Z","correlationId":"c"}"#,
+            // An unknown field between the tags and the payload.
+            #"{"position":6,"commit":[5,3],"batch":[5,2],"type":"Enrolled","tags":["course:7"],"new":[1],"#
+                + #""data":{"seat":1},"metadata":{"eventId":"ID","timestamp":"2026-11-29T08:49:37.123456Z"}"#,
+            // The payload after the metadata, and a space before a value.
+            #"{"position":6,"commit":[5,3],"batch":[5,2],"type":"Enrolled","tags":["course:7"],"#
+                + #""metadata":{"eventId":"ID","timestamp": "2026-11-29T08:49:37.123456Z"},"data":{"seat":1}"#,
+            // The tags before the type.
+            #"{"position":6,"commit":[5,3],"batch":[5,2],"tags":["course:7"],"type":"Enrolled","data":{"seat":1},"#
+                + #""metadata":{"eventId":"ID","timestamp":"2026-11-29T08:49:37.123456Z"}"#,
+        ]
+    )
+    func departuresFromTheWrittenOrderDecode(body: String) throws {
+        let id = "6f1c1c2e-0a0b-4c0d-8e0f-101112131415"
+        let text = body.replacingOccurrences(of: "\"UPPER\"", with: "\"\(id.uppercased())\"")
+            .replacingOccurrences(of: "\"ID\"", with: "\"\(id)\"")
+        let bytes = line(text)
+        let decoded = try bytes.withUnsafeBytes { try SegmentLine.decode($0, payload: true) }
+        #expect(decoded.position == 6)
+        #expect(decoded.framing == LineFraming(commitFirst: 5, commitCount: 3, batchFirst: 5, batchCount: 2))
+        #expect(decoded.event.type == "Enrolled")
+        #expect(decoded.event.tags == [Opossum.Tag("course", "7")])
+        #expect(String(decoding: decoded.event.data, as: UTF8.self) == #"{"seat":1}"#)
+        #expect(decoded.event.metadata.eventId == UUID(uuidString: id))
+        #expect(decoded.event.metadata.timestamp == Timestamp.parse("2026-11-29T08:49:37.123456Z"))
+        #expect(decoded.event.metadata.correlationId == (text.contains("correlationId") ? "c" : nil))
+    }
+
     @Test("a line Opossum writes decodes back to the event it was written from")
     func encodedLineDecodes() throws {
         let event = Event(
