@@ -36,6 +36,41 @@ struct LineScanTests {
         }
     }
 
+    @Test("a verified value is stepped over to where the validating scan ends it, at every offset")
+    func verifiedValuesEndWhereValidatedOnesDo() throws {
+        var random = SystemRandomNumberGenerator()
+        // Strings full of what the word-at-a-time skip must not take for structure.
+        let pieces = [#"{"#, #"}"#, #"["#, #"]"#, #","#, #":"#, #"\""#, #"\\"#, #"\u005d"#, "a", "é", "  "]
+        func string() -> String {
+            "\""
+                + (0..<Int.random(in: 0...12, using: &random)).map { _ in pieces.randomElement(using: &random)! }
+                .joined()
+                + "\""
+        }
+        func value(_ depth: Int) -> String {
+            switch Int.random(in: 0..<(depth > 3 ? 3 : 5), using: &random) {
+            case 0: return string()
+            case 1: return String(Int.random(in: -999...99_999, using: &random))
+            case 2: return ["true", "false", "null", "1.5e3"].randomElement(using: &random)!
+            case 3:
+                let members = (0..<Int.random(in: 0...4, using: &random)).map { _ in string() + ":" + value(depth + 1) }
+                return "{" + members.joined(separator: ",") + "}"
+            default:
+                let elements = (0..<Int.random(in: 0...4, using: &random)).map { _ in value(depth + 1) }
+                return "[" + elements.joined(separator: ", ") + "]"
+            }
+        }
+        for _ in 0..<400 {
+            let text = value(0)
+            for padding in 0..<8 {
+                let bytes = Array((String(repeating: " ", count: padding) + text + #","next":[1]}"#).utf8)
+                let expected = try scanning(bytes) { scanner in try scanner.skipValue() }
+                let verified = scanning(bytes) { scanner in scanner.skipVerifiedValue() }
+                #expect(verified == expected, "\(text) after \(padding) spaces")
+            }
+        }
+    }
+
     @Test("a control character in a string is refused at every offset")
     func controlCharactersAreRefused() {
         for offset in 0...20 {
