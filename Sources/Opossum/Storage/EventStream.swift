@@ -39,7 +39,7 @@ public struct EventStream: AsyncSequence, Sendable {
         private var chunkSize = 128
         private var isDone = false
         /// The next chunk, being fetched.
-        private var prefetch: Task<Chunk, any Error>?
+        private var prefetch: IOJob<Chunk>?
 
         init(reader: EventReader) {
             self.reader = reader
@@ -55,21 +55,25 @@ public struct EventStream: AsyncSequence, Sendable {
         public mutating func next(isolation actor: isolated (any Actor)?) async throws -> SequencedEvent? {
             if let event = popLast() { return event }
             guard !isDone else { return nil }
-            let fetched: Chunk
+            // Taken, not copied: the parts must reach `popLast` uniquely referenced, or
+            // its first call copies a whole part.
+            let isFinished: Bool
             if let prefetch {
                 self.prefetch = nil
-                fetched = try await prefetch.value
+                (parts, isFinished) = try await prefetch.value()
             } else {
-                fetched = try await Self.fetch(reader, count: chunkSize)
+                (parts, isFinished) = try await IOThreadPool.shared.run { [reader, chunkSize] in
+                    try Self.fetch(reader, count: chunkSize)
+                }
             }
-            parts = fetched.parts
             // A chunk that ends the read saves the trip to learn there is no more.
-            isDone = fetched.isFinished || parts.allSatisfy(\.isEmpty)
+            isDone = isFinished || parts.allSatisfy(\.isEmpty)
             // Small first, for quick answers to small reads; larger after, for throughput.
             chunkSize = Swift.min(chunkSize * 4, 2048)
             if !isDone && chunkSize == 2048 {
-                let (reader, size) = (reader, chunkSize)
-                prefetch = Task { try await Self.fetch(reader, count: size) }
+                prefetch = IOJob(on: IOThreadPool.shared) { [reader, chunkSize] in
+                    try Self.fetch(reader, count: chunkSize)
+                }
             }
             return popLast()
         }
@@ -83,10 +87,9 @@ public struct EventStream: AsyncSequence, Sendable {
             return nil
         }
 
-        private static func fetch(_ reader: EventReader, count: Int) async throws -> Chunk {
-            try await IOThreadPool.shared.run {
-                (try reader.nextChunkParts(count: count, lastFirst: true), reader.isFinished)
-            }
+        /// Reads the next chunk; on an I/O thread.
+        private static func fetch(_ reader: EventReader, count: Int) throws -> Chunk {
+            (try reader.nextChunkParts(count: count, lastFirst: true), reader.isFinished)
         }
     }
 }
