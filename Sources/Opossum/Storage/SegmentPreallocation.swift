@@ -34,6 +34,10 @@ struct SegmentPreallocation: Sendable {
     /// written zeros or lines, or cut them at its close: the file's size is checked
     /// before anything is written, and zeros go only past it.
     ///
+    /// A commit of a quarter of the largest step or more (a sync import's, a large
+    /// batch's) writes no zeros: the journal's share of its flush is small beside its
+    /// data, and zeros ahead of it would double what it copies into the page cache.
+    ///
     /// - Returns: What this writer knows afterwards.
     static func ensure(
         _ known: SegmentPreallocation?,
@@ -44,6 +48,10 @@ struct SegmentPreallocation: Sendable {
     ) throws(EventStoreError) -> SegmentPreallocation {
         let step = min(max(UInt64(commitBytes) * 64, minimumStep), maximumStep)
         if let known, known.segment == segment, known.end >= committedEnd + step / 4 { return known }
+        if UInt64(commitBytes) >= maximumStep / 4 {
+            let end = known.flatMap { $0.segment == segment ? max($0.end, committedEnd) : nil } ?? committedEnd
+            return SegmentPreallocation(segment: segment, end: end)
+        }
         let size = try file.size()
         guard size < committedEnd + step / 4 else { return SegmentPreallocation(segment: segment, end: size) }
         let from = max(size, committedEnd)

@@ -44,6 +44,29 @@ struct PreallocationTests {
         }
     }
 
+    @Test("a commit of a quarter MiB or more grows the segment itself, and the next small one writes zeros again")
+    func largeCommitsWriteNoZeros() async throws {
+        try await withTemporaryDirectory { temp in
+            let files = StoreFiles(directory: temp.storePath)
+            let store = try await FileEventStore.create(at: temp.storePath, name: "site")
+            let payload = Data(("{\"note\":\"" + String(repeating: "x", count: 1_000) + "\"}").utf8)
+            let large = (0..<300).map { _ in Event(type: "NoteTaken", data: payload, tags: [Tag("site", "1")]) }
+            try await store.append(large)
+            let afterLarge = split(try files.segment())
+            #expect(afterLarge.lines.count > 300_000)
+            #expect(afterLarge.tail.count == 0)
+            try await store.append([Event(type: "NoteTaken", data: payload)])
+            let afterSmall = split(try files.segment())
+            #expect(afterSmall.tail.count >= 4096)
+            #expect(afterSmall.tail.allSatisfy { $0 == 0 })
+            await store.close()
+            #expect(split(try files.segment()).tail.count == 0)
+            let reopened = try await FileEventStore.open(at: temp.storePath)
+            #expect(try await reopened.readAll(.all).count == 301)
+            await reopened.close()
+        }
+    }
+
     @Test("a store left with zeros by a crash opens with every event, reports healthy and keeps nothing in Recovered/")
     func zerosLeftByACrashAreFreeSpace() async throws {
         try await withTemporaryDirectory { temp in
