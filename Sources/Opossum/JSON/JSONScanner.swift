@@ -6,22 +6,22 @@ import Foundation
 /// unsigned integers) and can step over any value — validating it strictly against
 /// RFC 8259 — without building it. That is how a segment line's `data` is located
 /// without being decoded, and how an appended payload is checked for validity.
-struct JSONScanner: ~Copyable {
-    let bytes: UnsafeRawBufferPointer
+package struct JSONScanner: ~Copyable {
+    package let bytes: UnsafeRawBufferPointer
     /// The offset of the next unread byte.
-    var index: Int
+    package var index: Int
 
     /// The deepest nesting of arrays and objects accepted, so hostile input cannot exhaust memory.
     static let maximumDepth = 512
 
-    init(_ bytes: UnsafeRawBufferPointer, at index: Int = 0) {
+    package init(_ bytes: UnsafeRawBufferPointer, at index: Int = 0) {
         self.bytes = bytes
         self.index = index
     }
 
     var isAtEnd: Bool { index >= bytes.count }
 
-    func fail(_ reason: String) -> JSONSyntaxError {
+    package func fail(_ reason: String) -> JSONSyntaxError {
         JSONSyntaxError(offset: index, reason: reason)
     }
 
@@ -37,7 +37,7 @@ struct JSONScanner: ~Copyable {
 
     /// The next non-whitespace byte, without consuming it.
     @inline(__always)
-    mutating func peek() throws(JSONSyntaxError) -> UInt8 {
+    package mutating func peek() throws(JSONSyntaxError) -> UInt8 {
         skipWhitespace()
         guard index < bytes.count else { throw fail("unexpected end of text") }
         return bytes[index]
@@ -45,7 +45,7 @@ struct JSONScanner: ~Copyable {
 
     /// Consumes `byte` (after whitespace) or fails.
     @inline(__always)
-    mutating func expect(_ byte: UInt8) throws(JSONSyntaxError) {
+    package mutating func expect(_ byte: UInt8) throws(JSONSyntaxError) {
         guard try peek() == byte else {
             throw fail("expected '\(Character(Unicode.Scalar(byte)))'")
         }
@@ -54,7 +54,7 @@ struct JSONScanner: ~Copyable {
 
     /// Consumes `byte` (after whitespace) if it is next.
     @inline(__always)
-    mutating func consume(_ byte: UInt8) throws(JSONSyntaxError) -> Bool {
+    package mutating func consume(_ byte: UInt8) throws(JSONSyntaxError) -> Bool {
         if try peek() == byte {
             index += 1
             return true
@@ -72,7 +72,7 @@ struct JSONScanner: ~Copyable {
 
     /// Consumes the exact bytes of `literal` (no whitespace skipping) if they are next.
     @inline(__always)
-    mutating func consumeLiteral(_ literal: StaticString) -> Bool {
+    package mutating func consumeLiteral(_ literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
         guard bytes.count - index >= count else { return false }
         guard Self.sameBytes(bytes.baseAddress! + index, UnsafeRawPointer(literal.utf8Start), count: count) else {
@@ -104,7 +104,7 @@ struct JSONScanner: ~Copyable {
     // MARK: Strings
 
     /// Reads a string and returns its decoded text.
-    mutating func readString() throws(JSONSyntaxError) -> String {
+    package mutating func readString() throws(JSONSyntaxError) -> String {
         try expect(UInt8(ascii: "\""))
         let start = index
         // Fast path: no escapes, which is nearly every type, tag and id.
@@ -339,7 +339,7 @@ struct JSONScanner: ~Copyable {
     // MARK: Numbers
 
     /// Reads a non-negative integer that fits in 64 bits.
-    mutating func readUInt64() throws(JSONSyntaxError) -> UInt64 {
+    package mutating func readUInt64() throws(JSONSyntaxError) -> UInt64 {
         skipWhitespace()
         let start = index
         var value: UInt64 = 0
@@ -393,7 +393,7 @@ struct JSONScanner: ~Copyable {
 
     /// Steps over one complete value of any kind, validating it, and returns the
     /// byte range it occupied.
-    mutating func skipValue() throws(JSONSyntaxError) -> Range<Int> {
+    package mutating func skipValue() throws(JSONSyntaxError) -> Range<Int> {
         skipWhitespace()
         let start = index
         // Containers are tracked on an explicit stack instead of by recursion, so

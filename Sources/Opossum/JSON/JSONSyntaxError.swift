@@ -1,7 +1,7 @@
 /// Where and why some bytes are not the JSON they should be.
-struct JSONSyntaxError: Error, Sendable {
+package struct JSONSyntaxError: Error, Sendable {
     /// The byte offset of the problem in the scanned text.
-    let offset: Int
+    package let offset: Int
     /// What was expected or found there.
-    let reason: String
+    package let reason: String
 }

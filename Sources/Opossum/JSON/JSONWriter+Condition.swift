@@ -31,7 +31,13 @@ extension JSONWriter {
     /// Appends `,"condition":{"failIfEventsMatch":…,"after":N}` where there is a condition.
     mutating func appendConditionField(_ condition: AppendCondition?) {
         guard let condition else { return }
-        append(",\"condition\":{\"failIfEventsMatch\":")
+        append(",\"condition\":")
+        appendCondition(condition)
+    }
+
+    /// Appends `{"failIfEventsMatch":…,"after":N}`, the form ``ConditionText`` reads.
+    package mutating func appendCondition(_ condition: AppendCondition) {
+        append("{\"failIfEventsMatch\":")
         appendQuery(condition.failIfEventsMatch)
         if let after = condition.after {
             append(",\"after\":")

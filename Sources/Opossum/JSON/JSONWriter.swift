@@ -2,16 +2,16 @@
 ///
 /// Writing the few shapes the store needs by hand is several times faster than
 /// `JSONEncoder` and lets a payload that is already JSON be embedded verbatim.
-struct JSONWriter {
+package struct JSONWriter {
     /// The text written so far.
-    var bytes: [UInt8]
+    package var bytes: [UInt8]
 
-    init(capacity: Int = 256) {
+    package init(capacity: Int = 256) {
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
-    mutating func append(_ literal: StaticString) {
+    package mutating func append(_ literal: StaticString) {
         literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
@@ -24,7 +24,7 @@ struct JSONWriter {
         }
     }
 
-    mutating func append(_ value: UInt64) {
+    package mutating func append(_ value: UInt64) {
         if value == 0 {
             bytes.append(UInt8(ascii: "0"))
             return

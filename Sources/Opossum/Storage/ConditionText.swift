@@ -10,9 +10,9 @@
 /// Sync reads one for every batch it exports; `JSONDecoder` took a sixth of an
 /// export's reading. The rules are the `Codable` forms' own: unknown keys are
 /// stepped over, an item needs a type or a tag, and a tag needs its `key:`.
-enum ConditionText {
+package enum ConditionText {
     /// Reads a condition from `scanner`.
-    static func read(_ scanner: inout JSONScanner) throws -> AppendCondition {
+    package static func read(_ scanner: inout JSONScanner) throws -> AppendCondition {
         var query: Query?
         var after: Position?
         try readObject(&scanner) { key, scanner in
@@ -62,7 +62,7 @@ enum ConditionText {
     }
 
     /// Reads `{"key": value, ...}`, handing each key to `field`, which reads the value.
-    private static func readObject(
+    package static func readObject(
         _ scanner: inout JSONScanner,
         _ field: (String, inout JSONScanner) throws -> Void
     ) throws {

@@ -36,7 +36,7 @@ enum BundleLine {
     func encoded() throws -> [UInt8] {
         switch self {
         case .batch(let batch):
-            return Array(try SyncRecords.encoder().encode(["batch": batch]))
+            return batch.line
         case .verdict(let verdict):
             return Array(try SyncRecords.encoder().encode(["verdict": verdict]))
         case .event(let event, let batchFirst, let batchCount):
@@ -53,10 +53,8 @@ enum BundleLine {
                 let (event, batchFirst, batchCount) = try TransferLine.decode(line)
                 return .event(event, batchFirst: batchFirst, batchCount: batchCount)
             }
-            let decoder = SyncRecords.decoder()
-            if line.starts(with: batchPrefix),
-                let batch = try decoder.decode([String: PushedBatch].self, from: Data(line))["batch"]
-            {
+            if line.starts(with: batchPrefix) {
+                let batch = try PushedBatch(line: line, path: path)
                 guard Verdict.isBatch(first: batch.originFirst, count: batch.count) else {
                     throw SyncError(
                         .malformed,
@@ -68,12 +66,18 @@ enum BundleLine {
                 return .batch(batch)
             }
             if line.starts(with: verdictPrefix),
-                let verdict = try decoder.decode([String: Verdict].self, from: Data(line))["verdict"]
+                let verdict = try SyncRecords.decoder().decode([String: Verdict].self, from: Data(line))["verdict"]
             {
                 return .verdict(verdict)
             }
         } catch let error as SyncError {
             throw error
+        } catch let error as JSONSyntaxError {
+            throw SyncError(
+                .malformed,
+                "a bundle line is malformed: \(error.reason) at byte \(error.offset)",
+                path: path
+            )
         } catch {
             throw SyncError(.malformed, "a bundle line is malformed: \(error)", path: path)
         }
