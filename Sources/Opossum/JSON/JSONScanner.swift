@@ -342,6 +342,11 @@ package struct JSONScanner: ~Copyable {
     package mutating func readUInt64() throws(JSONSyntaxError) -> UInt64 {
         skipWhitespace()
         let start = index
+        if let (value, count) = shortNumber(), count > 0 {
+            if count > 1 && bytes[start] == 0x30 { throw fail("leading zero in number") }
+            index += count
+            return value
+        }
         var value: UInt64 = 0
         // Up to 19 digits cannot overflow: no checks per digit for the usual short number.
         while index < bytes.count, index - start < 19, case let digit = bytes[index] &- 0x30, digit < 10 {
@@ -358,6 +363,31 @@ package struct JSONScanner: ~Copyable {
         if index == start { throw fail("expected a non-negative integer") }
         if index - start > 1 && bytes[start] == 0x30 { throw fail("leading zero in number") }
         return value
+    }
+
+    /// The number of up to seven digits at `index` and how many digits it has, read
+    /// eight bytes at a time as a line's positions and counts are; `nil` when fewer than
+    /// eight bytes are left or all eight are digits.
+    @inline(__always)
+    private func shortNumber() -> (UInt64, Int)? {
+        guard index + 8 <= bytes.count else { return nil }
+        let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+        let lowBits: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let low = word & lowBits
+        // A byte is a digit iff its high bit is clear and its low seven bits are 0x30 to
+        // 0x39: adding 0x50 sets bit 7 from 0x30 on, adding 0x46 from 0x3A on, and
+        // neither carries into the next byte.
+        let digits = (low &+ 0x5050_5050_5050_5050) & ~(low &+ 0x4646_4646_4646_4646) & ~word & ~lowBits
+        let count = (~digits & ~lowBits).trailingZeroBitCount / 8
+        guard count < 8 else { return nil }
+        guard count > 0 else { return (0, 0) }
+        // The digits' values at the top of the word, zeros before them, then pairs,
+        // fours and eights of digits combined in place.
+        var value = (word & 0x0F0F_0F0F_0F0F_0F0F) << (8 * (8 - count))
+        value = (value &* 10 &+ (value >> 8)) & 0x00FF_00FF_00FF_00FF
+        value = (value &* 100 &+ (value >> 16)) & 0x0000_FFFF_0000_FFFF
+        value = (value &* 10_000 &+ (value >> 32)) & 0xFFFF_FFFF
+        return (value, count)
     }
 
     /// Steps over a number, checking RFC 8259's grammar.

@@ -97,6 +97,37 @@ struct LineScanTests {
         }
     }
 
+    @Test("a number of every length reads whole before every kind of byte that can end it, at every offset")
+    func numbersOfEveryLengthRead() throws {
+        var random = SystemRandomNumberGenerator()
+        for digits in 1...20 {
+            for _ in 0..<20 {
+                let text =
+                    String(UInt64.random(in: 1...9, using: &random))
+                    + (1..<digits).map { _ in String(Int.random(in: 0...9, using: &random)) }.joined()
+                for end in [",", "]", "}", " ", "/", ":", "\u{7F}", "é", ""] {
+                    for padding in 0..<3 {
+                        let bytes = Array((String(repeating: " ", count: padding) + text + end + "   ").utf8)
+                        let read = Result {
+                            try scanning(bytes) { scanner in (try scanner.readUInt64(), scanner.index) }
+                        }
+                        if let expected = UInt64(text) {
+                            #expect(try read.get() == (expected, padding + text.utf8.count), "\(text)\(end)")
+                        } else {
+                            #expect(throws: JSONSyntaxError.self, "\(text)") { try read.get() }
+                        }
+                    }
+                }
+            }
+        }
+        for text in ["01", "00", "0123456", "01234567"] {
+            #expect(throws: JSONSyntaxError.self, "\(text)") {
+                try scanning(Array((text + ",      ").utf8)) { try $0.readUInt64() }
+            }
+        }
+        #expect(try scanning(Array("0,       ".utf8)) { try $0.readUInt64() } == 0)
+    }
+
     @Test("a literal is taken only when every one of its bytes is next, for every length and every wrong byte")
     func literalsMatchExactly() {
         let literals: [StaticString] = [
