@@ -22,7 +22,7 @@ enum BenchMisses {
           hand-off per append (caller → writer thread → caller, ~9,500 futex calls per 2,000
           appends). Fix: let the writer spin briefly before sleeping, so that a writer's next
           append needs no wake-up.
-        - **16 writers (7.7–8.7× their own 1-writer rate and 8.8–10.9× SQLite in the runs
+        - **16 writers (7.3–8.7× their own 1-writer rate and 8.8–10.9× SQLite in the runs
           since the last fix below, 6–9× before; target 8×)**: the writers used to settle into
           two halves of 8 that took turns, each flush carrying half of them (a run's group sizes:
           3,675 groups of 8, 590 of 16). The writer now waits for every active writer (those the
@@ -32,17 +32,19 @@ enum BenchMisses {
           Part of that was the writer itself: every append woke it while it waited for the
           group's last straggler, up to 16 wake-ups per group on the 2 cores the tasks needed;
           it is now woken only when what it waits for has queued. The ratio sits at the target and
-          moves with the machine. Fix for the rest: less work on the caller's side of
-          an append (validation, the continuation, the wake-up).
-        - **Read of one tag (0.45–0.57× SQLite in the last session's full runs, 0.43–0.45× after this
-          session's decoding fixes; target ≤ 0.5×)**: the row sits at its target, and the hour
-          moves it. In a `perf record -g` of `--only tag-read`, the I/O thread's time for a read
+          moves with the machine, and with the 1-writer rate it divides by (4,134/s, 1.12× the
+          disk's append limit, in the run that measured 7.33×). Fix for the rest: less work on
+          the caller's side of an append (validation, the continuation, the wake-up).
+        - **Read of one tag (0.45–0.57× SQLite two sessions ago, 0.43–0.45× after the last
+          session's decoding fixes, 0.35× after this one's; target ≤ 0.5×)**: met now; it sat at
+          its target, and the hour moved it. In a `perf record -g` of `--only tag-read`, the I/O thread's time for a read
           of ~100 events went half to decoding the lines, a quarter to checking their checksums
           (`SegmentLine.checksumIsValid`, the parse of the hex field included), a tenth to the
           loader and 5% to the query plan; the segments are mapped, so the reading itself is
           ~2%. The forward read's decoding fixes below (ids without branches, one timestamp
-          parse per append, no copies of a decoded line) apply here too. Next: check the
-          checksum without re-parsing its text.
+          parse per append, no copies of a decoded line) apply here too, and so do this
+          session's: the checksum's eight hex digits are read at once and its CRC runs in three
+          interleaved streams, and a line is read in the order it was written.
         - **Durable batches of 100 (1.1–1.55× SQLite, target 4×)**: both are near the disk's flush
           limit; the zeros written ahead moved Opossum from about 1.1× to 1.15–1.3×. 4× looks out
           of reach on this disk: the overwrite limit row for 100 records per flush is itself only
@@ -57,35 +59,38 @@ enum BenchMisses {
           gained 10% (conditional) and 40% (unconditional), but durable single appends fell
           from 1.10–1.21× to 1.01× the disk's limit in alternating runs, and below SQLite. Fix:
           commit a no-flush append on the caller's side of the hand-off.
-        - **Forward read (0.73–1.06× SQLite and 0.66–0.8 × 10⁶ events/s after this session's
-          fixes, 0.6–0.9× and 0.52–0.6 × 10⁶ before)**: every event was three heap objects (its
-          payload's `Data` storage and bytes, its tags array) made on an I/O thread and freed on
-          the reader's, each free contending for the allocating thread's heap. Now (1) a chunk's
-          payloads share one allocation that each event's `data` slices; (2) string and timestamp
-          caches start fresh for each chunk, so no reference count is shared between the thread
-          freeing one chunk and those decoding the next; (3) the stream asks for its events last
-          first instead of reversing the decoded arrays, which copied every event; (4) a line is
-          decoded into one reused value and its event moved out, where returning and unwrapping
-          it copied it twice; (5) event ids parse without branches (the table they used cost a
-          lazy-initialisation check per hex digit, and which range a digit falls in is a coin
-          toss), the timestamp an append's events share is parsed once, and keys, strings and
-          numbers are scanned a word at a time; (6) a chunk is decoded in four parts taken by
-          whichever I/O thread is free, not two fixed halves. 10⁶ events: 2.0 s and 2.6 s of CPU
-          before, 1.4–1.55 s and 1.9 s after (the lean reader, `opossum-bench-reader`, in
-          alternating runs). What is left: decoding takes ~1.4 µs of CPU a line (checksum 9%,
-          metadata 20%, tags 8%, the read 5%), the consumer ~0.27 µs, and the read uses ~1.35 of
-          the 2 cores. Decoding two chunks ahead was slower (1.5–1.7 s against 1.37–1.6 s), as
-          were parts of 256. Fix: decode only what a reader looks at (the payload and metadata
-          on access), which changes the public types.
-        - **Projection rebuild (0.53–0.68 × 10⁶ events/s after the forward read's fixes, 0.41 to
-          0.6 × 10⁶ before; target 5 × 10⁵)**: it is the forward read above (same query, same
+        - **Forward read (0.94 × 10⁶ events/s and 1.25× SQLite in this session's full run;
+          0.66–0.8 × 10⁶ and 0.73–1.06× in the last session's; target 10⁶ and 1.0×)**: the
+          last session made each event one allocation fewer and stopped copying decoded events;
+          decoding was then ~1.4 µs of CPU a line. This session, from `perf record -g` of the lean
+          reader (`opossum-bench-reader --opossum STORE` on a kept store): (1) a line in the order
+          Opossum writes it is read field after field, each key compared as the exact text
+          expected, and the metadata's id and timestamp are taken at their fixed offsets; a line in
+          any other order still decodes, by key (looking keys up and the metadata were a quarter
+          of decoding); (2) ids, the checksum's hex digits and the line's positions and counts
+          are read eight bytes at a time, not a digit at a time (a tenth); (3) the checksum runs
+          three interleaved CRC streams joined by a carry-less multiply; (4) the stream's next
+          chunk is decoded as an I/O job that hands its parts over: a `Task` kept its value, so
+          the first `popLast` of each chunk copied a whole part of 512 events. 10⁶ events in the
+          lean reader: 1.2–1.3 s before, 0.88–1.0 s after (the best of 5 reads in a process, in
+          alternating runs). The benchmark's own read, in the process that built the big stores,
+          runs ~10% slower than the lean reader's. What is left: stepping over the payload 12%
+          (short strings, one every few bytes), the `pread` copy 6%, tags 5%, numbers 4%,
+          allocation and reference counting 11%, the consumer's side of the stream 10%. Tried and
+          not kept: stepping over the payload by its brackets eight bytes at a time (no faster:
+          its strings end every few bytes, and each word was looked at twice), and decoding in a
+          pipeline of parts started as the consumer finishes each one instead of a chunk ahead
+          (no faster). Fix: decode the payload only when a reader looks at it, which changes
+          the public types.
+        - **Projection rebuild (0.59–0.64 × 10⁶ events/s this session, 0.53–0.68 × 10⁶ in the
+          last, 0.41 to 0.6 × 10⁶ before; target 5 × 10⁵)**: met; it is the forward read above (same query, same
           decoding) plus the fold. The fold used to be called once per event in the driver's
           generic context, which looked up the runtime metadata of `Dictionary<String, State>`
           again for each event (6% of the CPU); it now folds runs of 256 events per call,
           hashing an existing key once.
-        - **Bundles (9.5–10.5 × 10⁴ events/s alone and 7.9–8.7 × 10⁴ after the big stores, in
-          this session's runs; 7.9 to 10.1 × 10⁴ in the last one's, 5.3 × 10⁴ before; target 10⁵)**: fixes, each from a profile of
-          `--only bundle`. (1) The hub decoded every verdict it had ever given a site, with
+        - **Bundles (10.2 × 10⁴ events/s alone and 8.7 × 10⁴ after the big stores in this session's
+          runs; 7.5–8.1 × 10⁴ alone at its start; 7.9 to 10.5 × 10⁴ in earlier sessions, 5.3 × 10⁴
+          before; target 10⁵)**: fixes, each from a profile of `--only bundle`. (1) The hub decoded every verdict it had ever given a site, with
           `JSONDecoder`, at each import and each pull export (14% of the CPU, and growing
           with the hub's age); the hub and the site now keep their folded sync state and
           read only the records committed since. (2) An import decodes the next part of the
@@ -102,7 +107,13 @@ enum BenchMisses {
           the store's size, took 7% of the CPU copying ~28 MB into the page cache each time
           (it now comes every quarter of the store's events once that is more); an export
           read each batch's condition with `JSONDecoder` (a sixth of its reading; now the
-          scanner) and decoded its chunks on one thread (now in parts). Per 10⁵
+          scanner) and decoded its chunks on one thread (now in parts). (6) This session: a
+          push's batch headers, one line per decision, were written with `JSONEncoder` and read
+          with `JSONDecoder`, 7% of the round trip's CPU; the store's JSON writer and scanner now
+          do it, reading any key order, unknown keys and the lines older bundles hold. A commit
+          of a quarter MiB or more (an import's) no longer writes zeros ahead of itself: its
+          flush's journal share is small beside its data. With these and the decoding fixes of
+          the forward read, `--only bundle --runs 3` went from 80k to 102k. Per 10⁵
           events: export 0.29–0.42 s, the hub's import 0.42–0.65 s, the pull back ~0.05 s;
           in the import, verify ~0.07 s, then the hub's writer ~0.5 s (validating, encoding
           and writing each event ~2 µs, the kernel's copy into the page cache ~0.6 µs,
@@ -116,8 +127,12 @@ enum BenchMisses {
           the same writes cost three times as much in the kernel once the page cache holds
           the 10⁶-event stores. This VM's page cache is erratic on its own (`dd` of 500 MB to
           a new file: 0.16 to 1.17 s from one run to the next), so the cause is not pinned
-          down. Next: write the hub's lines from the bundle's bytes instead of re-encoding
-          each event.
+          down. What is left (a `perf record -g` of this session's timed phase): the hub's
+          writer 29% (encoding, writing and indexing each event again), decoding the push's lines
+          20%, the kernel's copy of the hub's segments and the bundles into the page cache 14%,
+          signing hashes 4%, index checkpoints 3%, verdict records through `JSONEncoder` and
+          `JSONDecoder` 3%. Next: write the hub's lines from the bundle's bytes instead of
+          re-encoding each event.
         - **HTTP push then pull (4.3 to 5.7 × 10⁴ events/s since the last session's fixes, was
           3.0 × 10⁴; target 5 × 10⁴)**: besides the fixes above, the sync agent now exports the next push bundle
           while the hub judges the current one, and downloads the next pull bundle while it
