@@ -10,6 +10,10 @@ final class SharedJob<Value>: @unchecked Sendable {
         case pending(() throws -> Value)
         case running
         case done(Result<Value, any Error>)
+        /// The result was handed over: the job, which a queued pool closure may keep
+        /// alive a while longer, holds no reference to it, so an array result is not
+        /// copied on its taker's first write.
+        case taken
     }
 
     private let condition = NSCondition()
@@ -22,13 +26,16 @@ final class SharedJob<Value>: @unchecked Sendable {
     }
 
     /// The work's result: runs the work here if no pool thread has started it yet,
-    /// otherwise waits for the thread that did.
+    /// otherwise waits for the thread that did. A job has one taker: call this once.
     func value() throws -> Value {
         runIfPending()
         condition.lock()
         defer { condition.unlock() }
         while true {
-            if case .done(let result) = state { return try result.get() }
+            if case .done(let result) = state {
+                state = .taken
+                return try result.get()
+            }
             condition.wait()
         }
     }
@@ -43,7 +50,8 @@ final class SharedJob<Value>: @unchecked Sendable {
         condition.unlock()
         let result = Result { try work() }
         condition.lock()
-        state = .done(result)
+        // Moved in, not copied: this thread keeps no reference once the taker has it.
+        state = .done(consume result)
         condition.broadcast()
         condition.unlock()
     }

@@ -5,8 +5,9 @@ import Testing
 @testable import Opossum
 
 /// A long read decodes its next chunk as an ``IOJob`` while its consumer works through
-/// the current one: the value must arrive whether it is taken before or after the work
-/// is done, errors must pass through, and the taker must get the only reference.
+/// the current one, and a chunk's parts as ``SharedJob``s: the value must arrive whether
+/// it is taken before or after the work is done, errors must pass through, and the
+/// taker must get the only reference.
 @Suite("I/O jobs")
 struct IOJobTests {
     private struct Failure: Error, Equatable {}
@@ -50,5 +51,15 @@ struct IOJobTests {
             throw Failure()
         }
         await #expect(throws: Failure.self) { try await late.value() }
+    }
+
+    @Test("a shared job's value reaches its taker uniquely referenced while the job lives on")
+    func sharedJobHandsItsValueOver() throws {
+        let job = SharedJob(on: IOThreadPool.shared) { Array(0..<1_000) }
+        var value = try job.value()
+        let storage = value.withUnsafeBufferPointer { $0.baseAddress }
+        value[0] = -1
+        #expect(value.withUnsafeBufferPointer { $0.baseAddress } == storage)
+        withExtendedLifetime(job) {}
     }
 }
