@@ -328,12 +328,9 @@ package struct JSONScanner: ~Copyable {
     /// character: the bytes a string's scan must look at one by one.
     @inline(__always)
     private static func mayEndOrEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
-        // A byte of `x` is zero iff the classic test sets its high bit; likewise below 0x20.
-        func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highBits != 0 }
-        let control = (word &- ones &* 0x20) & ~word & highBits != 0
-        return control || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C))
+        // The zero-byte test of `quotesAndBackslashes(in:)`, shifted to bytes below 0x20.
+        let control = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080 != 0
+        return control || quotesAndBackslashes(in: word) != 0
     }
 
     // MARK: Numbers
