@@ -60,9 +60,10 @@ static int has_hardware(void) { return __builtin_cpu_supports("sse4.2"); }
 // Three interleaved streams. One `crc32` instruction takes three cycles before the
 // next in its chain can start but one cycle of the unit's time, so three independent
 // chains, over three consecutive blocks, run in the time of one. The blocks' CRCs are
-// then joined: the CRC of a block followed by `n` more bytes is its own CRC times
-// x^(8n) modulo the polynomial, which one carry-less multiplication by the constant
-// x^(8n - 33) mod P and one `crc32` of the 64-bit product compute.
+// then joined: carried past the `n` bytes that follow it, a block's CRC becomes its own
+// CRC times x^(8n) modulo the polynomial (one carry-less multiplication by the constant
+// x^(8n - 33) mod P, then one `crc32` of the 64-bit product), and the carried CRCs
+// combine with the last block's by exclusive or.
 #define MAXIMUM_BLOCK_WORDS 512
 #define MINIMUM_BLOCK_WORDS 8
 // shift_constants[w] is x^(64w - 33) mod P, bit-reflected: it moves a CRC past w words.
