@@ -91,6 +91,34 @@ struct BundleFileTests {
         }
     }
 
+    @Test("a malformed body line is refused naming its line of the file, in any part")
+    func aMalformedLineIsNamedByItsNumber() async throws {
+        try await Self.withSetup { setup in
+            let batch = #"{"batch":{"afterHub":0,"count":1,"originFirst":1,"ownKnown":0,"verdictsSeen":0}}"#
+            for bad in [0, 3, 6] {
+                var lines = Array(repeating: batch, count: 8)
+                lines[bad] = #"{"batch":{"afterHub":0,"count":1}}"#
+                let forged = Setup(
+                    directory: setup.directory,
+                    site: setup.site,
+                    hub: setup.hub,
+                    bundlePath: setup.directory + "/bad-\(bad).bundle",
+                    lines: lines
+                )
+                try forged.write()
+                var parts = BundleParts(try forged.open(), linesPerPart: 4)
+                await #expect {
+                    while try await !parts.next().isEmpty {}
+                } throws: { error in
+                    let error = error as? SyncError
+                    // The header is line 1: body line `bad` (from 0) is line `bad + 2` of the file.
+                    return error?.code == .malformed && error?.message.hasSuffix("on line \(bad + 2)") == true
+                        && error?.path == forged.bundlePath
+                }
+            }
+        }
+    }
+
     @Test func aBundleCutAtAnyOffsetIsRefusedAsIncomplete() async throws {
         try await Self.withSetup { setup in
             try setup.write()

@@ -46,8 +46,18 @@ enum BundleLine {
         }
     }
 
-    /// Decodes a body line of the bundle at `path`.
-    static func decode(_ line: ArraySlice<UInt8>, path: String) throws -> BundleLine {
+    /// Decodes a body line of the bundle at `path`; a refusal names `lineNumber`, the
+    /// line's number in the file, where it is given.
+    static func decode(_ line: ArraySlice<UInt8>, path: String, lineNumber: Int? = nil) throws -> BundleLine {
+        do {
+            return try decodeLine(line, path: path)
+        } catch let error as SyncError {
+            guard let lineNumber else { throw error }
+            throw SyncError(error.code, "\(error.message), on line \(lineNumber)", path: error.path ?? path)
+        }
+    }
+
+    private static func decodeLine(_ line: ArraySlice<UInt8>, path: String) throws -> BundleLine {
         do {
             if line.starts(with: eventPrefix) {
                 let (event, batchFirst, batchCount) = try TransferLine.decode(line)

@@ -33,7 +33,10 @@ struct BundleParts {
     private static func read(_ reader: BundleReader, _ count: Int) -> Task<[BundleLine], any Error> {
         Task {
             try await IOThreadPool.shared.run {
-                try reader.nextLines(maxCount: count).map { try BundleLine.decode($0, path: reader.path) }
+                let first = reader.nextLineNumber
+                return try reader.nextLines(maxCount: count).enumerated().map { offset, line in
+                    try BundleLine.decode(line, path: reader.path, lineNumber: first + offset)
+                }
             }
         }
     }

@@ -30,6 +30,9 @@ public final class BundleReader: @unchecked Sendable {
     private var nextOffset: UInt64
     private var buffer: [UInt8] = []
     private var bufferStart = 0
+    /// The line number in the file of the next body line ``nextLines(maxCount:)``
+    /// returns, counting from 1: the header is line 1.
+    public private(set) var nextLineNumber = 2
 
     /// Verifies the bundle at `path`.
     ///
@@ -139,6 +142,7 @@ public final class BundleReader: @unchecked Sendable {
             if let newline = Self.newline(in: buffer, from: bufferStart) {
                 lines.append(buffer[bufferStart..<newline])
                 bufferStart = newline + 1
+                nextLineNumber += 1
                 continue
             }
             guard nextOffset < bodyRange.upperBound else { break }
