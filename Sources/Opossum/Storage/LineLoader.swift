@@ -144,22 +144,24 @@ final class LineLoader: @unchecked Sendable {
         for (position, location) in lines {
             let start = Int(location.offset - low)
             let line = UnsafeRawBufferPointer(rebasing: run[start..<(start + location.length - 1)])
-            func corrupted() -> EventStoreError {
+            func corrupted(_ problem: String) -> EventStoreError {
                 EventStoreError(
                     .corrupted,
-                    "the line of position \(position) fails its checksum; run `opossum check`",
+                    "the line of position \(position) \(problem); run `opossum check`",
                     path: file.path,
                     offset: location.offset
                 )
             }
-            guard SegmentLine.checksumIsValid(line) else { throw corrupted() }
+            guard SegmentLine.checksumIsValid(line) else { throw corrupted("fails its checksum") }
             // Into one reused value, not `try?`: a returned or unwrapped line is a copy.
             do {
                 try SegmentLine.decode(line, payload: payload, into: &decoded, using: &cache)
             } catch {
-                throw corrupted()
+                throw corrupted("cannot be read: \(error.reason) at byte \(error.offset) of it")
             }
-            guard decoded.position == position else { throw corrupted() }
+            guard decoded.position == position else {
+                throw corrupted("holds position \(decoded.position) instead")
+            }
             do {
                 events.append(try make(&decoded, line))
             } catch {

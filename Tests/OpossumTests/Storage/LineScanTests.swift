@@ -204,6 +204,54 @@ struct LineScanTests {
         }
     }
 
+    /// Replaces `text` in the first line of the store's segment with `replacement` and
+    /// gives the line a checksum that holds, as a bug or a hand edit could leave it;
+    /// removes the index checkpoint so that the store's next open indexes the line.
+    private func rewriteFirstLine(
+        of store: String,
+        replacing text: String,
+        with replacement: String
+    ) throws -> StoreFiles {
+        let files = StoreFiles(directory: store)
+        let segment = try files.segment()
+        let newline = try #require(segment.firstIndex(of: 0x0A))
+        var body = String(decoding: segment[..<(newline - SegmentLine.trailerLength)], as: UTF8.self)
+        body.replaceSubrange(try #require(body.range(of: text)), with: replacement)
+        var writer = JSONWriter()
+        writer.bytes = Array(body.utf8)
+        SegmentLine.appendChecksum(coveringFrom: 0, to: &writer)
+        try files.writeSegment(writer.bytes + [0x0A] + segment[(newline + 1)...])
+        files.removeCheckpoint()
+        return files
+    }
+
+    @Test("a line whose checksum holds but whose event id does not read fails the read, saying why and where")
+    func unreadableLineSaysWhy() async throws {
+        try await withTemporaryDirectory { temp in
+            let store = try await FileEventStore.create(at: temp.storePath, name: "site", options: unflushed)
+            let id = UUID()
+            _ = try await store.append([Event(type: "Decided", metadata: EventMetadata(eventId: id))])
+            await store.close()
+            let written = id.uuidString.lowercased()
+            let files = try rewriteFirstLine(
+                of: temp.storePath,
+                replacing: written,
+                with: String(written.dropLast()) + "g"
+            )
+            // Opening indexes the line without reading its metadata; reading the event fails.
+            let reopened = try await FileEventStore.open(at: temp.storePath, options: unflushed)
+            let error = try await #require(throws: EventStoreError.self) { try await reopened.readAll(.all) }
+            #expect(error.code == .corrupted)
+            #expect(error.path == files.segmentPath())
+            #expect(error.offset == 0)
+            #expect(
+                error.message.hasPrefix("the line of position 1 cannot be read: malformed eventId at byte"),
+                "\(error.message)"
+            )
+            await reopened.close()
+        }
+    }
+
     @Test("a stored condition that cannot be read fails sync's read, naming the segment and the line's offset")
     func unreadableStoredConditionNamesItsLine() async throws {
         try await withTemporaryDirectory { temp in
@@ -215,18 +263,12 @@ struct LineScanTests {
             )
             await store.close()
             // The condition's tag loses its colon, and the line gets a checksum that holds.
-            let files = StoreFiles(directory: temp.storePath)
-            let segment = try files.segment()
-            let newline = try #require(segment.firstIndex(of: 0x0A))
-            var body = String(decoding: segment[..<(newline - SegmentLine.trailerLength)], as: UTF8.self)
             let written = #""condition":{"failIfEventsMatch":{"items":[{"tags":["k:v"]}]}}"#
-            let condition = try #require(body.range(of: written))
-            body.replaceSubrange(condition, with: written.replacingOccurrences(of: "k:v", with: "kv"))
-            var writer = JSONWriter()
-            writer.bytes = Array(body.utf8)
-            SegmentLine.appendChecksum(coveringFrom: 0, to: &writer)
-            try files.writeSegment(writer.bytes + [0x0A] + segment[(newline + 1)...])
-            files.removeCheckpoint()
+            let files = try rewriteFirstLine(
+                of: temp.storePath,
+                replacing: written,
+                with: written.replacingOccurrences(of: "k:v", with: "kv")
+            )
 
             let reopened = try await FileEventStore.open(at: temp.storePath, options: unflushed)
             // Reads that leave the condition alone still work.
