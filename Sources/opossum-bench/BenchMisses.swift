@@ -72,7 +72,7 @@ enum BenchMisses {
           three interleaved CRC streams joined by a carry-less multiply; (4) the stream's next
           chunk is decoded as an I/O job that hands its parts over: a `Task` kept its value, so
           the first `popLast` of each chunk copied a whole part of 512 events. 10⁶ events in the
-          lean reader: 1.2–1.3 s before, 0.88–1.0 s after (the best of 5 reads in a process, in
+          lean reader: 1.2–1.3 s before, 0.88–1.0 s after (the best of 5 reads in a process, `--reads 5`, in
           alternating runs). The benchmark's own read, in the process that built the big stores,
           runs ~10% slower than the lean reader's. What is left: stepping over the payload 12%
           (short strings, one every few bytes), the `pread` copy 6%, tags 5%, numbers 4%,
