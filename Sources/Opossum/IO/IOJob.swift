@@ -2,9 +2,9 @@ import Synchronization
 
 /// Work started on the I/O pool now, whose value a task takes later.
 ///
-/// Unlike ``IOThreadPool/run(_:)``, which suspends its caller until the work is done,
-/// a job runs while its starter goes on with something else, and taking a finished
-/// job's value returns at once, without suspending. Unlike a `Task`, which keeps its
+/// A job runs while its starter goes on with something else, and taking a finished
+/// job's value returns at once, without suspending; ``IOThreadPool/run(_:)`` is a job
+/// whose value is taken at once. Unlike a `Task`, which keeps its
 /// value for every awaiter, a job hands its value over and keeps no reference to it:
 /// an array reaches its taker uniquely referenced and is not copied on its first
 /// write.

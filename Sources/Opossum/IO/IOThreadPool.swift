@@ -23,13 +23,10 @@ package final class IOThreadPool: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on a pool thread and returns its result.
+    /// Runs `body` on a pool thread and returns its result, handed over as an
+    /// ``IOJob`` hands its value: the pool thread keeps no reference to it.
     package func run<Result: Sendable>(_ body: @escaping @Sendable () throws -> Result) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            submit {
-                continuation.resume(with: Swift.Result { try body() })
-            }
-        }
+        try await IOJob(on: self, body).value()
     }
 
     /// Runs `job` on a pool thread, without waiting for it.
