@@ -97,9 +97,12 @@ struct BenchReport: Sendable {
               the forward-read loop above.
             - **Conditional append on the big store**: \(Quantity.grouped(sizes.bigStoreAppends)) single-event appends
               per run without flushes (Opossum `.none`, SQLite `synchronous=OFF`), so the time is
-              the condition and the write, not the disk. Each is conditional on its course tag
-              having no event after the position the previous append returned; the
-              unconditional rate is the same events without a condition.
+              the condition and the write, not the disk. A conditional append asks that its
+              course tag have no event after the position the previous append returned.
+              Opossum's run takes turns in blocks of 100 appends, conditional then
+              unconditional, and reports each kind's rate: both share the same seconds of
+              the machine, whose hand-off latency drifts more between two runs than the
+              condition costs.
             - **Projection rebuild**: a new `ProjectionRunner` registers a projection counting
               the events of each course tag, on the big store opened durable; the time runs
               from `register` until its checkpoint reaches the head (it rebuilds in memory and
