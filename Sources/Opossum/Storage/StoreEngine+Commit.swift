@@ -94,10 +94,14 @@ extension StoreEngine {
             if let failure = state.failure { throw failure }
             state.eventsSinceCheckpoint += try follower.follow(&state.index, policy: repairPolicy)
             var accepted: [Accepted] = []
+            // What later conditions of the group see of it; none look past the last one.
+            var acceptedEvents = AcceptedEvents()
+            let lastConditional = group.lastIndex { $0.condition != nil } ?? -1
             var next = state.index.head + 1
-            for (number, append) in group.enumerated() {
+            for number in group.indices {
+                let append = group[number]
                 if let condition = append.condition,
-                    let conflict = firstConflict(condition, index: state.index, group: group, accepted: accepted)
+                    let conflict = firstConflict(condition, index: state.index, accepted: acceptedEvents)
                 {
                     results[number] = .failure(
                         AppendConditionError(condition: condition, conflictingPosition: Position(conflict))
@@ -105,6 +109,7 @@ extension StoreEngine {
                     continue
                 }
                 accepted.append(Accepted(request: number, first: next, count: UInt64(append.events.count)))
+                if number < lastConditional { acceptedEvents.add(append.events, from: next) }
                 next += UInt64(append.events.count)
             }
             if !accepted.isEmpty { state.isWriting = true }
@@ -144,31 +149,15 @@ extension StoreEngine {
 
     /// The lowest position after the condition's `after` that matches its query,
     /// among committed events and those accepted earlier in this group.
-    private func firstConflict(
-        _ condition: AppendCondition,
-        index: EventIndex,
-        group: [PendingAppend],
-        accepted: [Accepted]
-    ) -> UInt64? {
+    ///
+    /// (A `$hide` accepted earlier in the group takes effect only once written: until
+    /// then the events it withdraws still count, which can only refuse an append, never
+    /// let one through wrongly.)
+    private func firstConflict(_ condition: AppendCondition, index: EventIndex, accepted: AcceptedEvents) -> UInt64? {
         if let position = index.plan(for: condition.failIfEventsMatch).firstMatch(after: condition.after?.rawValue) {
             return position
         }
-        let after = condition.after?.rawValue ?? 0
-        for item in accepted {
-            // System events are invisible to conditions, as they are to reads. (A `$hide`
-            // queued in the same group takes effect only once written: until then the
-            // events it withdraws still count, which can only refuse an append, never
-            // let one through wrongly.)
-            // By index, here and below: `enumerated()` would copy (retain) every event.
-            let events = group[item.request].events
-            for offset in events.indices
-            where item.first + UInt64(offset) > after && !HiddenPositions.isReserved(events[offset].type)
-                && condition.failIfEventsMatch.matches(events[offset])
-            {
-                return item.first + UInt64(offset)
-            }
-        }
-        return nil
+        return accepted.firstMatch(of: condition.failIfEventsMatch, after: condition.after?.rawValue ?? 0)
     }
 
     /// Encodes, writes and flushes the batches as one commit group, then publishes them.
