@@ -58,6 +58,13 @@ package final class OpenFile: Sendable {
         }.get()
     }
 
+    /// Lets the page cache drop the bytes of `range`, which the caller has read for
+    /// the last time: a file read once, such as an imported bundle, then leaves the
+    /// memory to what is read again. Only advice; see ``SystemCall/adviseNotNeeded(_:_:)``.
+    package func dropCachedPages(_ range: Range<UInt64>) {
+        SystemCall.adviseNotNeeded(fd, range)
+    }
+
     /// Flushes the file's data to the device.
     package func syncData() throws(EventStoreError) {
         try SystemCall.fdatasync(fd, path: path)

@@ -263,6 +263,16 @@ package enum SystemCall {
         return UnsafeRawPointer(address)
     }
 
+    /// Tells the kernel that the bytes of `range` will not be read again, so that
+    /// their clean pages leave the page cache now rather than when memory runs short.
+    /// Only advice: nothing is lost (dirty pages are written first), and a failure is
+    /// ignored. The C function is `posix_fadvise(2)` with `POSIX_FADV_DONTNEED`.
+    static func adviseNotNeeded(_ fd: Int32, _ range: Range<UInt64>) {
+        #if os(Linux)
+        _ = posix_fadvise(fd, off_t(range.lowerBound), off_t(range.count), POSIX_FADV_DONTNEED)
+        #endif
+    }
+
     /// Removes a mapping made by ``mapReadOnly(_:length:path:)``. The C function is `munmap(2)`.
     static func unmap(_ address: UnsafeRawPointer, length: Int) {
         _ = munmap(UnsafeMutableRawPointer(mutating: address), length)

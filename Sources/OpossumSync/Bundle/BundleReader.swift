@@ -147,7 +147,10 @@ public final class BundleReader: @unchecked Sendable {
             }
             guard nextOffset < bodyRange.upperBound else { break }
             let count = Int(min(UInt64(Self.chunkSize), bodyRange.upperBound - nextOffset))
-            let chunk = try Self.read(file, nextOffset..<(nextOffset + UInt64(count)))
+            let range = nextOffset..<(nextOffset + UInt64(count))
+            let chunk = try Self.read(file, range)
+            // Verified before, decoded now: the bundle is not read again.
+            file.dropCachedPages(range)
             nextOffset += UInt64(count)
             buffer = Array(buffer[bufferStart...]) + chunk
             bufferStart = 0
