@@ -71,18 +71,13 @@ final class CommitWriter: @unchecked Sendable {
         let clock = ContinuousClock()
         while true {
             condition.lock()
-            while queue.isEmpty && !isStopping {
-                awaitedCount = 1
-                condition.wait()
-            }
-            awaitedCount = 0
+            awaitGroup()
             if queue.isEmpty {
                 isStopped = true
                 condition.broadcast()
                 condition.unlock()
                 return
             }
-            gatherStragglers()
             var count = min(queue.count, Self.maximumGroupSize)
             // A decided request commits alone; plain appends before it go first.
             if let decided = queue.prefix(count).firstIndex(where: { $0.decide != nil }) {
@@ -105,25 +100,42 @@ final class CommitWriter: @unchecked Sendable {
         }
     }
 
-    /// Waits a little for the writers of the last group to come back, so that they
-    /// share the next flush instead of splitting into a small group and a large one.
+    /// Waits, holding the lock, until the next group is queued: returns with appends
+    /// in the queue, or with none once the writer is stopping.
     ///
     /// The writers answered by the last group and those that queued while it was
-    /// being committed are all active, so the wait is for that many appends. Without
+    /// being committed are all active, so the wait is for that many appends: without
     /// it, writers settle into two halves that take turns, each flush carrying half
-    /// of them. The wait never lasts longer than the last commit took (at most a
-    /// millisecond), and a lone writer, with one append per group and nobody queuing
-    /// meanwhile, never waits at all.
-    private func gatherStragglers() {
+    /// of them. They are awaited at once, from the moment the last group is answered,
+    /// so that the first to come back does not wake the writer only for it to wait
+    /// again; that wait lasts at most twice what the last commit took (and at most
+    /// two milliseconds). If nobody came back by then, the writer sleeps until
+    /// someone does and waits for the others at most as long as the last commit took
+    /// (and at most a millisecond). A lone writer, with one append per group and
+    /// nobody queuing meanwhile, never waits for more.
+    private func awaitGroup() {
         let expected = min(lastGroupSize + queuedMeanwhile, Self.maximumGroupSize)
-        guard queue.count < expected, !isStopping else { return }
-        let window = min(lastCommitDuration, .milliseconds(1))
+        if expected > 1, waitForAppends(expected, windows: 2) || !queue.isEmpty { return }
+        while queue.isEmpty && !isStopping {
+            awaitedCount = 1
+            condition.wait()
+        }
+        awaitedCount = 0
+        if expected > 1 { _ = waitForAppends(expected, windows: 1) }
+    }
+
+    /// Waits, holding the lock, until `count` appends are queued, for at most
+    /// `windows` times what the last commit took (each at most a millisecond).
+    /// Returns whether they are (or the writer is stopping).
+    private func waitForAppends(_ count: Int, windows: Int) -> Bool {
+        let window = min(lastCommitDuration, .milliseconds(1)) * windows
         let (seconds, attoseconds) = window.components
         let deadline = Date(timeIntervalSinceNow: Double(seconds) + Double(attoseconds) / 1e18)
-        awaitedCount = expected
+        awaitedCount = count
         defer { awaitedCount = 0 }
-        while queue.count < expected && !isStopping {
-            if !condition.wait(until: deadline) { return }
+        while queue.count < count && !isStopping {
+            if !condition.wait(until: deadline) { return false }
         }
+        return true
     }
 }
