@@ -1,81 +1,126 @@
 /// The events a commit group has accepted so far, not yet written: what a later
 /// append's condition in the same group must also see.
 ///
-/// Looked up by tag and by type, the way the store's index is, so that each condition
-/// costs its matches rather than a scan of every event accepted before it: a group of
-/// *n* conditional appends would otherwise check *n*²/2 events.
+/// A small group is scanned event by event. Past ``lookupThreshold`` events, they are
+/// also looked up by tag and by type, the way the store's index is, so that each
+/// condition costs its matches rather than a scan of every event accepted before it:
+/// a group of *n* conditional appends would otherwise check *n*²/2 events.
 ///
 /// System events are left out: they are invisible to conditions, as they are to reads.
 struct AcceptedEvents {
-    /// The visible events in position order.
-    private var entries: [(position: UInt64, event: Event)] = []
-    /// For each tag, the entries holding it, in position order.
-    private var byTag: [Tag: [Int]] = [:]
-    /// For each type, the entries of that type, in position order.
-    private var byType: [ByteString: [Int]] = [:]
+    /// How many visible events a group holds before they are looked up rather than
+    /// scanned: below it, hashing each event's tags costs more than the scan saves.
+    static let lookupThreshold = 64
+
+    /// An accepted event: its batch in ``batches`` and its place in that batch.
+    private struct Entry {
+        let batch: Int
+        let offset: Int
+    }
+
+    /// The lists of entries by tag and by type, each in position order.
+    private struct Lookup {
+        var byTag: [Tag: [Entry]] = [:]
+        var byType: [ByteString: [Entry]] = [:]
+
+        mutating func add(_ event: Event, at entry: Entry) {
+            byType[ByteString(event.type), default: []].append(entry)
+            for tag in event.tags {
+                // An event holding a tag twice is listed once.
+                if let last = byTag[tag]?.last, last.batch == entry.batch, last.offset == entry.offset { continue }
+                byTag[tag, default: []].append(entry)
+            }
+        }
+    }
+
+    /// The accepted batches, in position order, each with its first position.
+    private var batches: [(first: UInt64, events: [Event])] = []
+    /// How many visible events the batches hold.
+    private var visibleCount = 0
+    /// Built once the group holds more than ``lookupThreshold`` visible events.
+    private var lookup: Lookup?
 
     /// Whether the group has accepted no visible event yet.
-    var isEmpty: Bool { entries.isEmpty }
+    var isEmpty: Bool { visibleCount == 0 }
 
     /// Adds a batch accepted at positions `first`, `first + 1`, …; its positions must
     /// follow every position added before.
     mutating func add(_ events: [Event], from first: UInt64) {
+        batches.append((first, events))
+        let batch = batches.count - 1
         for offset in events.indices where !HiddenPositions.isReserved(events[offset].type) {
-            let entry = entries.count
-            let event = events[offset]
-            entries.append((first + UInt64(offset), event))
-            byType[ByteString(event.type), default: []].append(entry)
-            for tag in event.tags {
-                // An event holding a tag twice is listed once.
-                if byTag[tag]?.last != entry { byTag[tag, default: []].append(entry) }
+            visibleCount += 1
+            lookup?.add(events[offset], at: Entry(batch: batch, offset: offset))
+        }
+        if lookup == nil && visibleCount > Self.lookupThreshold {
+            var built = Lookup()
+            for batch in batches.indices {
+                let events = batches[batch].events
+                for offset in events.indices where !HiddenPositions.isReserved(events[offset].type) {
+                    built.add(events[offset], at: Entry(batch: batch, offset: offset))
+                }
             }
+            lookup = built
         }
     }
 
     /// The lowest position after `after` whose event matches `query`, if any.
     func firstMatch(of query: Query, after: UInt64) -> UInt64? {
-        guard !entries.isEmpty else { return nil }
-        if query.isAll {
-            let first = firstEntry(in: entries.indices, after: after)
-            return first < entries.count ? entries[first].position : nil
-        }
+        guard visibleCount > 0 else { return nil }
+        guard let lookup, !query.isAll else { return firstScanned(query, after: after) }
         var lowest: UInt64?
         for item in query.items {
-            if let match = firstMatch(of: item, after: after), match < lowest ?? .max { lowest = match }
+            if let match = firstMatch(of: item, after: after, in: lookup), match < lowest ?? .max { lowest = match }
         }
         return lowest
     }
 
-    private func firstMatch(of item: QueryItem, after: UInt64) -> UInt64? {
+    /// The first match found by looking at every event after `after`, in order.
+    private func firstScanned(_ query: Query, after: UInt64) -> UInt64? {
+        for (first, events) in batches where first + UInt64(events.count) - 1 > after {
+            for offset in events.indices where first + UInt64(offset) > after {
+                let event = events[offset]
+                if !HiddenPositions.isReserved(event.type) && query.matches(event) { return first + UInt64(offset) }
+            }
+        }
+        return nil
+    }
+
+    private func firstMatch(of item: QueryItem, after: UInt64, in lookup: Lookup) -> UInt64? {
         if let tag = item.tags.first {
             // Every match holds the item's first tag; the rest of the item is checked on each.
-            guard let list = byTag[tag] else { return nil }
-            for entry in list[firstEntry(in: list, after: after)...] where item.matches(entries[entry].event) {
-                return entries[entry].position
+            guard let list = lookup.byTag[tag] else { return nil }
+            for entry in list[firstEntry(in: list, after: after)...] where item.matches(event(at: entry)) {
+                return position(of: entry)
             }
             return nil
         }
         var lowest: UInt64?
         for type in item.types {
-            guard let list = byType[ByteString(type)] else { continue }
+            guard let list = lookup.byType[ByteString(type)] else { continue }
             let first = firstEntry(in: list, after: after)
-            if first < list.count, entries[list[first]].position < lowest ?? .max {
-                lowest = entries[list[first]].position
-            }
+            if first < list.count, position(of: list[first]) < lowest ?? .max { lowest = position(of: list[first]) }
         }
         return lowest
     }
 
+    private func position(of entry: Entry) -> UInt64 {
+        batches[entry.batch].first + UInt64(entry.offset)
+    }
+
+    private func event(at entry: Entry) -> Event {
+        batches[entry.batch].events[entry.offset]
+    }
+
     /// The index in `list` of the first entry whose position is after `after`, or
-    /// `list.endIndex`; `list` holds entries in position order.
-    private func firstEntry<List: RandomAccessCollection<Int>>(in list: List, after: UInt64) -> List.Index {
-        var low = list.startIndex
+    /// `list.count`; `list` is in position order.
+    private func firstEntry(in list: [Entry], after: UInt64) -> Int {
+        var low = 0
         var count = list.count
         while count > 0 {
             let half = count / 2
-            let middle = list.index(low, offsetBy: half)
-            if entries[list[middle]].position <= after {
-                low = list.index(after: middle)
+            if position(of: list[low + half]) <= after {
+                low += half + 1
                 count -= half + 1
             } else {
                 count = half
