@@ -22,47 +22,59 @@ enum BenchMisses {
           hand-off per append (caller → writer thread → caller, ~9,500 futex calls per 2,000
           appends). Fix: let the writer spin briefly before sleeping, so that a writer's next
           append needs no wake-up.
-        - **16 writers (6.75–8.7× their own 1-writer rate and 8.3–10.9× SQLite in the runs
-          since the last fix below, 6–9× before; target 8×)**: the writers used to settle into
+        - **16 writers (7.3–8.2× their own 1-writer rate and 8.3–10.3× SQLite in the runs
+          since the last fix below, 6.75–7.3× before it; target 8×)**: the writers used to settle into
           two halves of 8 that took turns, each flush carrying half of them (a run's group sizes:
           3,675 groups of 8, 590 of 16). The writer now waits for every active writer (those the
-          last group answered and those that queued meanwhile), and the groups are all 16 (2,989
-          of 16 in a 2-second run). What remains is the turnaround: 16 tasks resumed on 2
-          threads take about as long to send their next append (~0.3 ms) as the flush itself.
-          Part of that was the writer itself: every append woke it while it waited for the
-          group's last straggler, up to 16 wake-ups per group on the 2 cores the tasks needed;
-          it is now woken only when what it waits for has queued. The ratio sits at the target and
-          moves with the machine, and with the 1-writer rate it divides by (4,134–4,294/s, 1.12–1.16× the
-          disk's append limit, in this session's runs, which measured 7.33× and 6.75×). Fix for the rest: less work on
-          the caller's side of an append (validation, the continuation, the wake-up).
-        - **Read of one tag (0.45–0.57× SQLite two sessions ago, 0.43–0.45× after the last
-          session's decoding fixes, 0.35× after this one's; target ≤ 0.5×)**: met now; it sat at
+          last group answered and those that queued meanwhile), and the groups are all 16
+          (5,615 of 5,616 in a 2-second run). Until the last fix, the writer still went to sleep
+          waiting for the first of them, was woken by it, and went to sleep again waiting for the
+          other 15, two wake-ups a group on 2 cores the tasks needed; it now waits for them all
+          from the moment it answers the last group (at most twice the last commit's time), and
+          one wake-up serves the group. A cycle of 16, timed inside the writer: the tasks'
+          turnaround until all 16 have queued ~97 µs (was ~110–140 µs), the commit ~235 µs
+          (the flush ~150–190 µs, evaluating 16 conditions ~30 µs, encoding ~17 µs, indexing
+          ~7 µs), answering the 16 continuations ~22 µs; a lone writer's cycle is ~168 µs
+          (commit ~158 µs, answer ~8 µs). The ratio is 16 × 168 / 355 ≈ 7.6, at its target and
+          moved by the disk's hour. Fix for the rest: less work per append on both sides (the
+          caller's validation of the payload, the query plan each condition builds, the
+          continuation), or a faster flush of two pages than of one.
+        - **Read of one tag (0.45–0.57× SQLite at first, 0.43–0.45× after the first decoding
+          fixes, 0.35–0.40× after the later ones; target ≤ 0.5×)**: met now; it sat at
           its target, and the hour moved it. In a `perf record -g` of `--only tag-read`, the I/O thread's time for a read
           of ~100 events went half to decoding the lines, a quarter to checking their checksums
           (`SegmentLine.checksumIsValid`, the parse of the hex field included), a tenth to the
           loader and 5% to the query plan; the segments are mapped, so the reading itself is
           ~2%. The forward read's decoding fixes below (ids without branches, one timestamp
-          parse per append, no copies of a decoded line) apply here too, and so do this
-          session's: the checksum's eight hex digits are read at once and its CRC runs in three
+          parse per append, no copies of a decoded line) apply here too, and so do the
+          later ones: the checksum's eight hex digits are read at once and its CRC runs in three
           interleaved streams, and a line is read in the order it was written.
         - **Durable batches of 100 (1.1–1.55× SQLite, target 4×)**: both are near the disk's flush
           limit; the zeros written ahead moved Opossum from about 1.1× to 1.15–1.3×. 4× looks out
           of reach on this disk: the overwrite limit row for 100 records per flush is itself only
-          ~5× SQLite's batch rate.
-        - **Conditional append on the big store, no flush (0.5–0.74× SQLite, target 2×)**: in a
-          `perf record` attached to the timed phase, 45% of the CPU is the kernel switching
-          threads (`finish_task_switch`, `_raw_spin_unlock_irqrestore`): each append hands the
-          event to the writer thread and the answer back, two wake-ups where SQLite runs the
-          transaction on the caller's thread. The condition itself is cheap (0.87–1.33× the
-          unconditional rate, which is noise: the check is one index lookup). Tried and not
-          kept: letting the writer watch its queue for 50 µs before sleeping. No-flush appends
-          gained 10% (conditional) and 40% (unconditional), but durable single appends fell
-          from 1.10–1.21× to 1.01× the disk's limit in alternating runs, and below SQLite. Fix:
-          commit a no-flush append on the caller's side of the hand-off.
-        - **Forward read (met at its edge: 0.94–1.0 × 10⁶ events/s and 1.19–1.25× SQLite in this session's full runs;
-          0.66–0.8 × 10⁶ and 0.73–1.06× in the last session's; target 10⁶ and 1.0×)**: the
-          last session made each event one allocation fewer and stopped copying decoded events;
-          decoding was then ~1.4 µs of CPU a line. This session, from `perf record -g` of the lean
+          ~5× SQLite's batch rate. An `strace -T` of the writer: a commit of 100 events is one
+          44 KB `pwrite`, a 1 MB `pwrite` of zeros every ~24 commits, and an `fdatasync` of
+          ~284 µs (median); the caller's validation of 100 payloads and the writer's encoding of
+          them are in series with it, since one writer waits for each batch.
+        - **Conditional append on the big store, no flush (0.41–0.53× SQLite, target 2×; 0.92–0.97×
+          the unconditional rate, target 0.9×, met)**: in a `perf record` attached to the timed
+          phase, 45% of the CPU is the kernel switching threads (`finish_task_switch`,
+          `_raw_spin_unlock_irqrestore`): each append hands the event to the writer thread and
+          the answer back, two wake-ups where SQLite runs the transaction on the caller's
+          thread. The condition itself is cheap: one index lookup. Its ratio to the
+          unconditional rate used to swing from 0.68× to 1.33× between runs, because the two
+          ran a second apart and the hand-off's latency drifts more than that; they now take
+          turns in blocks of 100 appends within one run, and the ratio holds at 0.92–0.97×.
+          Tried and not kept: letting the writer watch its queue for 50 µs before sleeping.
+          No-flush appends gained 10% (conditional) and 40% (unconditional), but durable single
+          appends fell from 1.10–1.21× to 1.01× the disk's limit in alternating runs, and below
+          SQLite. Fix: none within the design, whose writer owns a thread that callers await
+          (`DESIGN.md` §5); committing a no-flush append on the caller's thread would put
+          blocking I/O on the cooperative pool.
+        - **Forward read (met: 0.94–1.52 × 10⁶ events/s and 1.19–1.42× SQLite in the full runs
+          since the fixes below; 0.66–0.8 × 10⁶ and 0.73–1.06× before; target 10⁶ and 1.0×)**: a
+          first round of fixes made each event one allocation fewer and stopped copying decoded events;
+          decoding was then ~1.4 µs of CPU a line. Then, from `perf record -g` of the lean
           reader (`opossum-bench-reader --opossum STORE` on a kept store): (1) a line in the order
           Opossum writes it is read field after field, each key compared as the exact text
           expected, and the metadata's id and timestamp are taken at their fixed offsets; a line in
@@ -82,58 +94,49 @@ enum BenchMisses {
           pipeline of parts started as the consumer finishes each one instead of a chunk ahead
           (no faster). Fix: decode the payload only when a reader looks at it, which changes
           the public types.
-        - **Projection rebuild (0.59–0.64 × 10⁶ events/s this session, 0.53–0.68 × 10⁶ in the
-          last, 0.41 to 0.6 × 10⁶ before; target 5 × 10⁵)**: met; it is the forward read above (same query, same
+        - **Projection rebuild (0.8–1.06 × 10⁶ events/s in the full runs since the forward
+          read's later fixes, 0.53–0.68 × 10⁶ before them, 0.41 to 0.6 × 10⁶ at first; target 5 × 10⁵)**: met; it is the forward read above (same query, same
           decoding) plus the fold. The fold used to be called once per event in the driver's
           generic context, which looked up the runtime metadata of `Dictionary<String, State>`
           again for each event (6% of the CPU); it now folds runs of 256 events per call,
           hashing an existing key once.
-        - **Bundles (10.2 × 10⁴ events/s alone and 8.7–9.7 × 10⁴ after the big stores in this session's
-          runs; 7.5–8.1 × 10⁴ alone at its start; 7.9 to 10.5 × 10⁴ in earlier sessions, 5.3 × 10⁴
-          before; target 10⁵)**: fixes, each from a profile of `--only bundle`. (1) The hub decoded every verdict it had ever given a site, with
+        - **Bundles (met: 11.6–14.4 × 10⁴ events/s in the runs since fix (7), alone
+          or after the big stores; 8.7–10.2 × 10⁴ before it, 5.3 × 10⁴ at first; target
+          10⁵)**: fixes, each from a profile of `--only bundle`. (1) The hub decoded every verdict it had ever given a site, with
           `JSONDecoder`, at each import and each pull export (14% of the CPU, and growing
           with the hub's age); the hub and the site now keep their folded sync state and
           read only the records committed since. (2) An import decodes the next part of the
           bundle on an I/O thread while the writer judges the current one. (3) Tag and type
-          equality walked both strings' UTF-8 views byte by byte, half of indexing an
-          imported event; it now compares their contiguous bytes. (4) Timestamps, ids and
-          checksums were appended a byte at a time, through a lazily initialised hex table;
-          payloads were checked three times per import (now once, when the line is decoded),
-          and bundle lines were split and scanned byte by byte (now `memchr` and eight bytes
-          at a time). (5) This session: byte equality still compared the two contiguous
-          buffers a byte at a time (`elementsEqual`, now `memcmp`); the writer copied every
-          event of a batch three times (`enumerated()`); a tag was written by building its
-          `key:value` text; and the index checkpoint, rewritten every 10⁵ events whatever
-          the store's size, took 7% of the CPU copying ~28 MB into the page cache each time
-          (it now comes every quarter of the store's events once that is more); an export
-          read each batch's condition with `JSONDecoder` (a sixth of its reading; now the
-          scanner) and decoded its chunks on one thread (now in parts). (6) This session: a
-          push's batch headers, one line per decision, were written with `JSONEncoder` and read
-          with `JSONDecoder`, 7% of the round trip's CPU; the store's JSON writer and scanner now
-          do it, reading any key order, unknown keys and the lines older bundles hold. A commit
-          of a quarter MiB or more (an import's) no longer writes zeros ahead of itself: its
-          flush's journal share is small beside its data. With these and the decoding fixes of
-          the forward read, `--only bundle --runs 3` went from 80k to 102k. Per 10⁵
-          events: export 0.29–0.42 s, the hub's import 0.42–0.65 s, the pull back ~0.05 s;
-          in the import, verify ~0.07 s, then the hub's writer ~0.5 s (validating, encoding
-          and writing each event ~2 µs, the kernel's copy into the page cache ~0.6 µs,
-          indexing ~0.4 µs, the flush of ~50 MB) with decoding alongside. The row moves ±15%
-          with the machine, and with what ran before it in the same process: `--only bundle`
-          measures 100–105k, the same after `--only tag-read` (which builds the 10⁶-event
-          stores first) 83–87k. A `sync()` before each run did not change that, so it is not
-          the big stores' writeback. In a system-wide `perf record -a` of the two, the
-          kernel's copy into the page cache (`copy_folio_from_iter_atomic`) is 6% of the time
-          alone and 18% after the big stores, with `clear_page_erms` (zeroing new pages) 2%:
-          the same writes cost three times as much in the kernel once the page cache holds
-          the 10⁶-event stores. This VM's page cache is erratic on its own (`dd` of 500 MB to
-          a new file: 0.16 to 1.17 s from one run to the next), so the cause is not pinned
-          down. What is left (a `perf record -g` of this session's timed phase): the hub's
-          writer 29% (encoding, writing and indexing each event again), decoding the push's lines
-          20%, the kernel's copy of the hub's segments and the bundles into the page cache 14%,
-          signing hashes 4%, index checkpoints 3%, verdict records through `JSONEncoder` and
-          `JSONDecoder` 3%. Next: write the hub's lines from the bundle's bytes instead of
-          re-encoding each event.
-        - **HTTP push then pull (4.3 to 5.7 × 10⁴ events/s since the last session's fixes, was
+          equality compare contiguous bytes (`memcmp`), not UTF-8 views byte by byte. (4)
+          Timestamps, ids and checksums are appended without a byte-at-a-time table;
+          payloads are checked once per import, when the line is decoded; bundle lines are
+          split with `memchr` and scanned eight bytes at a time. (5) The writer no longer
+          copies every event of a batch three times; the index checkpoint comes every quarter
+          of the store's events once that is more than 10⁵ (it copied ~28 MB into the page
+          cache every 10⁵ events); an export reads each batch's condition with the scanner and
+          decodes its chunks in parts. (6) A push's batch headers are written and read by the
+          store's JSON writer and scanner, not `JSONEncoder`/`JSONDecoder` (7% of the round
+          trip's CPU), and a commit of a quarter MiB or more writes no zeros ahead of itself.
+          (7) The row ran 20–25% slower after the big stores were built (83–97k against
+          100–124k alone), for a reason outside Opossum. On this VM, a page of
+          memory the guest has not used lately costs a fault in the host on its first write:
+          `dd` of 1 GB to a new file takes 0.26 s into memory just freed, 1.1–3.5 s into
+          memory not used before, and 0.87 s into memory freed 20 s earlier (the balloon
+          driver hands free memory back to the host). With the big stores in the page cache,
+          every page the round trip writes (bundles and hub segments, ~0.9 GB per 10⁶
+          events) is such a page; after `drop_caches`, with the big stores still on disk, the
+          row measured 134k. The import now tells the kernel (`posix_fadvise`,
+          `POSIX_FADV_DONTNEED`) that each part of a bundle it has decoded will not be read
+          again: a bundle is read twice, verified then decoded, and never after, and on a hub
+          its pages only push the log's out of the cache. Its pages are freed as the import
+          goes, and the next bundle's writes reuse them: 96k → 116–120k after the big stores,
+          124k → 145k alone. What is left (a `perf record -g` of the timed phase, before this
+          fix): the hub's writer 29% (encoding, writing and indexing each event again),
+          decoding the push's lines 20%, the kernel's copy of the hub's segments and the
+          bundles into the page cache 14%, signing hashes 4%, index checkpoints 3%, verdict
+          records through `JSONEncoder` and `JSONDecoder` 3%. Next: write the hub's lines from
+          the bundle's bytes instead of re-encoding each event.
+        - **HTTP push then pull (4.3 to 7.2 × 10⁴ events/s since the fixes below, was
           3.0 × 10⁴; target 5 × 10⁴)**: besides the fixes above, the sync agent now exports the next push bundle
           while the hub judges the current one, and downloads the next pull bundle while it
           applies the current one; bundles are 20,000 events by default so the overlap starts
