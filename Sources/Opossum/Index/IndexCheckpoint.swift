@@ -44,8 +44,14 @@ enum IndexCheckpoint {
     /// The checkpointed index, if there is a valid one that agrees with the log.
     static func load(storeId: UUID, layout: StoreLayout, files: SegmentFiles) -> EventIndex? {
         guard SystemCall.exists(layout.checkpointFile),
-            let bytes = try? OpenFile.readAll(layout.checkpointFile),
-            let index = decode(bytes, storeId: storeId),
+            let file = try? OpenFile.reading(layout.checkpointFile),
+            let size = try? file.size(), size > 0, size <= UInt64(Int.max),
+            // Mapped, not read: the checkpoint's pages are in the page cache already, and
+            // a copy would be tens of MB of new memory for a large store, touched once.
+            // A checkpoint is replaced by a rename, never rewritten in place, so the
+            // mapping cannot shrink under the decoder.
+            let mapping = try? MappedFile(file, length: Int(size)),
+            let index = decode(mapping.bytes(0..<Int(size)), storeId: storeId),
             agreesWithLog(index, files: files)
         else { return nil }
         return index
@@ -90,64 +96,68 @@ enum IndexCheckpoint {
     }
 
     static func decode(_ bytes: [UInt8], storeId: UUID) -> EventIndex? {
-        bytes.withUnsafeBytes { raw -> EventIndex? in
-            guard raw.count >= magic.count + 4 + 16 + 8 + 4,
-                raw.loadUnaligned(fromByteOffset: raw.count - 4, as: UInt32.self).littleEndian
-                    == CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[..<(raw.count - 4)]))
-            else { return nil }
-            var input = BinaryReader(bytes: UnsafeRawBufferPointer(rebasing: raw[..<(raw.count - 4)]))
-            guard let header = input.bytes(magic.count), header.elementsEqual(magic),
-                input.uint32() == version, let id = input.bytes(16),
-                id.elementsEqual(withUnsafeBytes(of: storeId.uuid, Array.init))
-            else { return nil }
-            var index = EventIndex()
-            guard let head = input.uint64(), let segmentCount = input.uint32() else { return nil }
-            index.head = head
-            for _ in 0..<segmentCount {
-                guard let first = input.uint64(), let end = input.uint64(), let count = input.uint32() else {
-                    return nil
-                }
-                guard let raw = input.bytes(Int(count) * 4) else { return nil }
-                var segment = SegmentEntry(firstPosition: first)
-                segment.end = end
-                #if _endian(little)
-                segment.offsets = ChunkedArray(copying: raw, count: Int(count))
-                #else
-                for number in 0..<Int(count) {
-                    segment.offsets.append(raw.loadUnaligned(fromByteOffset: number * 4, as: UInt32.self).littleEndian)
-                }
-                #endif
-                index.segments.append(segment)
+        bytes.withUnsafeBytes { decode($0, storeId: storeId) }
+    }
+
+    /// The index a checkpoint's bytes hold, or `nil` if they are not a whole, intact
+    /// checkpoint of the store `storeId` in this version.
+    static func decode(_ raw: UnsafeRawBufferPointer, storeId: UUID) -> EventIndex? {
+        guard raw.count >= magic.count + 4 + 16 + 8 + 4,
+            raw.loadUnaligned(fromByteOffset: raw.count - 4, as: UInt32.self).littleEndian
+                == CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[..<(raw.count - 4)]))
+        else { return nil }
+        var input = BinaryReader(bytes: UnsafeRawBufferPointer(rebasing: raw[..<(raw.count - 4)]))
+        guard let header = input.bytes(magic.count), header.elementsEqual(magic),
+            input.uint32() == version, let id = input.bytes(16),
+            id.elementsEqual(withUnsafeBytes(of: storeId.uuid, Array.init))
+        else { return nil }
+        var index = EventIndex()
+        guard let head = input.uint64(), let segmentCount = input.uint32() else { return nil }
+        index.head = head
+        for _ in 0..<segmentCount {
+            guard let first = input.uint64(), let end = input.uint64(), let count = input.uint32() else {
+                return nil
             }
-            guard let typeCount = input.uint32() else { return nil }
-            index.types.reserveCapacity(Int(typeCount))
-            for _ in 0..<typeCount {
-                guard let name = input.lengthPrefixed(), let positions = input.positions(upTo: head) else { return nil }
-                index.types[ByteString(String(decoding: name, as: UTF8.self))] = positions
+            guard let raw = input.bytes(Int(count) * 4) else { return nil }
+            var segment = SegmentEntry(firstPosition: first)
+            segment.end = end
+            #if _endian(little)
+            segment.offsets = ChunkedArray(copying: raw, count: Int(count))
+            #else
+            for number in 0..<Int(count) {
+                segment.offsets.append(raw.loadUnaligned(fromByteOffset: number * 4, as: UInt32.self).littleEndian)
             }
-            guard let tagCount = input.uint32() else { return nil }
-            index.tags.reserveCapacity(Int(tagCount))
-            var keys = StringCache()
-            for _ in 0..<tagCount {
-                guard let text = input.lengthPrefixed(), let positions = input.positions(upTo: head),
-                    let colon = text.firstIndex(of: UInt8(ascii: ":")), colon > 0
-                else { return nil }
-                let tag = Tag(
-                    keys.string(for: UnsafeRawBufferPointer(rebasing: text[..<colon])),
-                    String(decoding: UnsafeRawBufferPointer(rebasing: text[(colon + 1)...]), as: UTF8.self)
-                )
-                index.tags[tag] = positions
-            }
-            guard let originCount = input.uint32() else { return nil }
-            for _ in 0..<originCount {
-                guard let id = input.bytes(16), let positions = input.positions(upTo: head) else { return nil }
-                let storeId = id.withUnsafeBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
-                index.origins[storeId] = positions
-            }
-            guard input.isAtEnd, isConsistent(index) else { return nil }
-            index.hidden = HiddenPositions.derived(types: index.types, tags: index.tags)
-            return index
+            #endif
+            index.segments.append(segment)
         }
+        guard let typeCount = input.uint32() else { return nil }
+        index.types.reserveCapacity(Int(typeCount))
+        for _ in 0..<typeCount {
+            guard let name = input.lengthPrefixed(), let positions = input.positions(upTo: head) else { return nil }
+            index.types[ByteString(String(decoding: name, as: UTF8.self))] = positions
+        }
+        guard let tagCount = input.uint32() else { return nil }
+        index.tags.reserveCapacity(Int(tagCount))
+        var keys = StringCache()
+        for _ in 0..<tagCount {
+            guard let text = input.lengthPrefixed(), let positions = input.positions(upTo: head),
+                let colon = text.firstIndex(of: UInt8(ascii: ":")), colon > 0
+            else { return nil }
+            let tag = Tag(
+                keys.string(for: UnsafeRawBufferPointer(rebasing: text[..<colon])),
+                String(decoding: UnsafeRawBufferPointer(rebasing: text[(colon + 1)...]), as: UTF8.self)
+            )
+            index.tags[tag] = positions
+        }
+        guard let originCount = input.uint32() else { return nil }
+        for _ in 0..<originCount {
+            guard let id = input.bytes(16), let positions = input.positions(upTo: head) else { return nil }
+            let storeId = id.withUnsafeBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
+            index.origins[storeId] = positions
+        }
+        guard input.isAtEnd, isConsistent(index) else { return nil }
+        index.hidden = HiddenPositions.derived(types: index.types, tags: index.tags)
+        return index
     }
 
     /// Whether the segments are contiguous and add up to the head.
