@@ -120,6 +120,23 @@ struct EventIndex: Sendable {
         return QueryPlan(root: hidden.isEmpty || includingHidden ? root : .visible(root, hidden))
     }
 
+    /// The lowest visible position after `after` (or any, without `after`) that
+    /// `query` matches: what decides whether an append condition fails.
+    ///
+    /// The usual condition, one tag in a store with nothing hidden, is one binary
+    /// search of that tag's positions, without building a plan.
+    func firstMatch(of query: Query, after: UInt64?) -> UInt64? {
+        if hidden.isEmpty, case .items(let items) = query.selection, items.count == 1, items[0].types.isEmpty,
+            items[0].tags.count == 1
+        {
+            guard let list = tags[items[0].tags[0]], let last = list.last else { return nil }
+            guard let after else { return list[0] }
+            guard after < last else { return nil }
+            return list[list.lowerBound(of: after + 1, in: 0..<list.count)]
+        }
+        return plan(for: query).firstMatch(after: after)
+    }
+
     private func plan(for item: QueryItem) -> QueryPlan.Node {
         var parts: [QueryPlan.Node] = []
         if !item.types.isEmpty {

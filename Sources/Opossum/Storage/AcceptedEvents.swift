@@ -1,7 +1,8 @@
 /// The events a commit group has accepted so far, not yet written: what a later
 /// append's condition in the same group must also see.
 ///
-/// A small group is scanned event by event. Past ``lookupThreshold`` events, they are
+/// A small group is scanned, skipping each batch whose summary (a bit per tag and per
+/// type it holds, by hash) shows it cannot match. Past ``lookupThreshold`` events, they are
 /// also looked up by tag and by type, the way the store's index is, so that each
 /// condition costs its matches rather than a scan of every event accepted before it:
 /// a group of *n* conditional appends would otherwise check *n*²/2 events.
@@ -33,8 +34,17 @@ struct AcceptedEvents {
         }
     }
 
-    /// The accepted batches, in position order, each with its first position.
-    private var batches: [(first: UInt64, events: [Event])] = []
+    /// An accepted batch: its first position, its events, and which tags and types
+    /// its visible events may hold, one bit of 64 each by hash.
+    private struct Batch {
+        let first: UInt64
+        let events: [Event]
+        var tagBits: UInt64 = 0
+        var typeBits: UInt64 = 0
+    }
+
+    /// The accepted batches, in position order.
+    private var batches: [Batch] = []
     /// How many visible events the batches hold.
     private var visibleCount = 0
     /// Built once the group holds more than ``lookupThreshold`` visible events.
@@ -46,12 +56,15 @@ struct AcceptedEvents {
     /// Adds a batch accepted at positions `first`, `first + 1`, …; its positions must
     /// follow every position added before.
     mutating func add(_ events: [Event], from first: UInt64) {
-        batches.append((first, events))
-        let batch = batches.count - 1
+        var added = Batch(first: first, events: events)
+        let batch = batches.count
         for offset in events.indices where !HiddenPositions.isReserved(events[offset].type) {
             visibleCount += 1
+            added.typeBits |= Self.bit(ByteString(events[offset].type))
+            for tag in events[offset].tags { added.tagBits |= Self.bit(tag) }
             lookup?.add(events[offset], at: Entry(batch: batch, offset: offset))
         }
+        batches.append(added)
         if lookup == nil && visibleCount > Self.lookupThreshold {
             var built = Lookup()
             for batch in batches.indices {
@@ -75,12 +88,41 @@ struct AcceptedEvents {
         return lowest
     }
 
-    /// The first match found by looking at every event after `after`, in order.
+    /// The bit that stands for `value` in a batch's summary.
+    private static func bit(_ value: some Hashable) -> UInt64 {
+        1 << UInt64(truncatingIfNeeded: value.hashValue & 63)
+    }
+
+    /// The bits one of which a batch's summary must have for `item` to match an event
+    /// in it: its first tag's, then (for an item of types) one of its types'.
+    private static func bits(of item: QueryItem) -> (tag: UInt64, types: UInt64) {
+        let tag = item.tags.first.map(bit) ?? 0
+        let types = item.types.reduce(UInt64(0)) { $0 | bit(ByteString($1)) }
+        return (tag, types)
+    }
+
+    /// The first match found by looking at every event after `after`, in order, in the
+    /// batches whose summary allows one.
     private func firstScanned(_ query: Query, after: UInt64) -> UInt64? {
-        for (first, events) in batches where first + UInt64(events.count) - 1 > after {
-            for offset in events.indices where first + UInt64(offset) > after {
-                let event = events[offset]
-                if !HiddenPositions.isReserved(event.type) && query.matches(event) { return first + UInt64(offset) }
+        let itemBits = query.items.map(Self.bits(of:))
+        func mayMatch(_ batch: Batch) -> Bool {
+            // `Query.all` has no items and matches any batch.
+            itemBits.isEmpty
+                || itemBits.contains { bits in
+                    (bits.tag == 0 || batch.tagBits & bits.tag != 0)
+                        && (bits.types == 0 || batch.typeBits & bits.types != 0)
+                }
+        }
+        // By index, without binding a batch or an event: each copy would retain its parts.
+        for batch in batches.indices
+        where batches[batch].first + UInt64(batches[batch].events.count) - 1 > after && mayMatch(batches[batch]) {
+            let first = batches[batch].first
+            for offset in batches[batch].events.indices where first + UInt64(offset) > after {
+                if !HiddenPositions.isReserved(batches[batch].events[offset].type)
+                    && query.matches(batches[batch].events[offset])
+                {
+                    return first + UInt64(offset)
+                }
             }
         }
         return nil

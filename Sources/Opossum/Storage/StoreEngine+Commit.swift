@@ -154,7 +154,7 @@ extension StoreEngine {
     /// then the events it withdraws still count, which can only refuse an append, never
     /// let one through wrongly.)
     private func firstConflict(_ condition: AppendCondition, index: EventIndex, accepted: AcceptedEvents) -> UInt64? {
-        if let position = index.plan(for: condition.failIfEventsMatch).firstMatch(after: condition.after?.rawValue) {
+        if let position = index.firstMatch(of: condition.failIfEventsMatch, after: condition.after?.rawValue) {
             return position
         }
         return accepted.firstMatch(of: condition.failIfEventsMatch, after: condition.after?.rawValue ?? 0)
