@@ -22,8 +22,8 @@ enum BenchMisses {
           hand-off per append (caller → writer thread → caller, ~9,500 futex calls per 2,000
           appends). Fix: let the writer spin briefly before sleeping, so that a writer's next
           append needs no wake-up.
-        - **16 writers (7.3–8.2× their own 1-writer rate and 8.3–10.3× SQLite in the runs
-          since the last fix below, 6.75–7.3× before it; target 8×)**: the writers used to settle into
+        - **16 writers (7.3–9.1× their own 1-writer rate, medians 7.65–8.01×, and 8.3–11.6×
+          SQLite in the runs since the last fixes below, 6.75–7.3× before them; target 8×)**: the writers used to settle into
           two halves of 8 that took turns, each flush carrying half of them (a run's group sizes:
           3,675 groups of 8, 590 of 16). The writer now waits for every active writer (those the
           last group answered and those that queued meanwhile), and the groups are all 16
@@ -32,13 +32,16 @@ enum BenchMisses {
           other 15, two wake-ups a group on 2 cores the tasks needed; it now waits for them all
           from the moment it answers the last group (at most twice the last commit's time), and
           one wake-up serves the group. A cycle of 16, timed inside the writer: the tasks'
-          turnaround until all 16 have queued ~97 µs (was ~110–140 µs), the commit ~235 µs
-          (the flush ~150–190 µs, evaluating 16 conditions ~30 µs, encoding ~17 µs, indexing
+          turnaround until all 16 have queued ~97 µs (was ~110–140 µs), the commit ~220 µs
+          (the flush ~150–190 µs, evaluating 16 conditions 19 µs, encoding ~17 µs, indexing
           ~7 µs), answering the 16 continuations ~22 µs; a lone writer's cycle is ~168 µs
-          (commit ~158 µs, answer ~8 µs). The ratio is 16 × 168 / 355 ≈ 7.6, at its target and
-          moved by the disk's hour. Fix for the rest: less work per append on both sides (the
-          caller's validation of the payload, the query plan each condition builds, the
-          continuation), or a faster flush of two pages than of one.
+          (commit ~158 µs, answer ~8 µs). The ratio is 16 × 168 / 340 ≈ 7.9, at its target and
+          moved by the disk's hour. Evaluating 16 conditions took 34 µs until each condition
+          stopped building a query plan for one tag (a binary search of its positions now) and
+          stopped looking at accepted batches that cannot hold its tag (a 64-bit summary per
+          batch). The rest of the cycle is wake-up latency more than work: `perf` samples the
+          two cores mostly idle. Fix for the rest: less work per append on the caller's side
+          (the payload's validation is the largest), or a faster flush of two pages than of one.
         - **Read of one tag (0.45–0.57× SQLite at first, 0.43–0.45× after the first decoding
           fixes, 0.35–0.40× after the later ones; target ≤ 0.5×)**: met now; it sat at
           its target, and the hour moved it. In a `perf record -g` of `--only tag-read`, the I/O thread's time for a read
