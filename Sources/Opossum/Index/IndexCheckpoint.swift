@@ -46,10 +46,10 @@ enum IndexCheckpoint {
         guard SystemCall.exists(layout.checkpointFile),
             let file = try? OpenFile.reading(layout.checkpointFile),
             let size = try? file.size(), size > 0, size <= UInt64(Int.max),
-            // Mapped, not read: the checkpoint's pages are in the page cache already, and
-            // a copy would be tens of MB of new memory for a large store, touched once.
-            // A checkpoint is replaced by a rename, never rewritten in place, so the
-            // mapping cannot shrink under the decoder.
+            // Mapped, not read: decoding straight from the page cache saves a copy, tens
+            // of MB of new memory for a large store, touched once. A checkpoint is
+            // replaced by a rename, never rewritten in place, so the mapping cannot
+            // shrink under the decoder.
             let mapping = try? MappedFile(file, length: Int(size)),
             let index = decode(mapping.bytes(0..<Int(size)), storeId: storeId),
             agreesWithLog(index, files: files)

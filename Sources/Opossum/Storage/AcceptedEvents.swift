@@ -10,7 +10,7 @@
 /// System events are left out: they are invisible to conditions, as they are to reads.
 struct AcceptedEvents {
     /// How many visible events a group holds before they are looked up rather than
-    /// scanned: below it, hashing each event's tags costs more than the scan saves.
+    /// scanned: below it, filling the lookup tables costs more than the scan saves.
     static let lookupThreshold = 64
 
     /// An accepted event: its batch in ``batches`` and its place in that batch.
