@@ -148,7 +148,7 @@ package struct JSONScanner: ~Copyable {
         let start = index
         while index < bytes.count {
             // Ids and timestamps are 36 and 27 plain bytes.
-            skipPlainWords()
+            skipPlainBytes()
             guard index < bytes.count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
@@ -293,7 +293,7 @@ package struct JSONScanner: ~Copyable {
         index += 1  // the opening quote
         var scratch: [UInt8] = []
         while index < bytes.count {
-            skipPlainWords()
+            skipPlainBytes()
             guard index < bytes.count else { break }
             let byte = bytes[index]
             index += 1
@@ -314,23 +314,31 @@ package struct JSONScanner: ~Copyable {
     }
 
     /// Steps over string content eight plain bytes (no quote, backslash or control
-    /// character) at a time, stopping within eight bytes of the first byte to look at.
+    /// character) at a time, and stops at the first byte to look at: on it, or, when
+    /// fewer than eight bytes are left, within them.
     @inline(__always)
-    private mutating func skipPlainWords() {
-        while index + 8 <= bytes.count,
-            !Self.mayEndOrEscape(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-        {
+    private mutating func skipPlainBytes() {
+        while index + 8 <= bytes.count {
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let found = Self.endsAndEscapes(in: word)
+            if found != 0 {
+                index += found.trailingZeroBitCount / 8
+                return
+            }
             index += 8
         }
     }
 
-    /// Whether any of the eight bytes in `word` is a quote, a backslash or a control
-    /// character: the bytes a string's scan must look at one by one.
+    /// A mask whose lowest set bit is the high bit of the first quote, backslash or
+    /// control character among the eight bytes of `word` (the first in memory is the
+    /// lowest): the bytes a string's scan must look at one by one. 0 if there is none;
+    /// bits above the lowest may be set falsely.
     @inline(__always)
-    private static func mayEndOrEscape(_ word: UInt64) -> Bool {
-        // The zero-byte test of `quotesAndBackslashes(in:)`, shifted to bytes below 0x20.
-        let control = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080 != 0
-        return control || quotesAndBackslashes(in: word) != 0
+    private static func endsAndEscapes(in word: UInt64) -> UInt64 {
+        // The zero-byte test of `quotesAndBackslashes(in:)`, shifted to bytes below 0x20:
+        // exact up to the first such byte, as a byte of 0x20 or more never borrows.
+        let control = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080
+        return control | quotesAndBackslashes(in: word)
     }
 
     // MARK: Numbers
@@ -425,7 +433,7 @@ package struct JSONScanner: ~Copyable {
         let start = index
         // Containers are tracked on an explicit stack instead of by recursion, so
         // deeply nested input cannot overflow the thread's stack.
-        var containers: [UInt8] = []
+        var containers = ContainerStack()
         var expectingValue = true
         while true {
             if expectingValue {
@@ -433,21 +441,21 @@ package struct JSONScanner: ~Copyable {
                 switch byte {
                 case UInt8(ascii: "{"):
                     index += 1
-                    guard containers.count < Self.maximumDepth else { throw fail("nesting too deep") }
+                    guard containers.depth < Self.maximumDepth else { throw fail("nesting too deep") }
                     if try consume(UInt8(ascii: "}")) {
                         expectingValue = false
                     } else {
-                        containers.append(byte)
+                        containers.push(isObject: true)
                         try readKeyAndColon()
                         continue
                     }
                 case UInt8(ascii: "["):
                     index += 1
-                    guard containers.count < Self.maximumDepth else { throw fail("nesting too deep") }
+                    guard containers.depth < Self.maximumDepth else { throw fail("nesting too deep") }
                     if try consume(UInt8(ascii: "]")) {
                         expectingValue = false
                     } else {
-                        containers.append(byte)
+                        containers.push(isObject: false)
                         continue
                     }
                 case UInt8(ascii: "\""):
@@ -466,15 +474,14 @@ package struct JSONScanner: ~Copyable {
                 expectingValue = false
             }
             // After a value: close containers or move to the next element.
-            guard let open = containers.last else { return start..<index }
-            let close = open == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            guard let inObject = containers.top else { return start..<index }
             if try consume(UInt8(ascii: ",")) {
-                if open == UInt8(ascii: "{") { try readKeyAndColon() }
+                if inObject { try readKeyAndColon() }
                 expectingValue = true
-            } else if try consume(close) {
-                containers.removeLast()
+            } else if try consume(inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                containers.pop()
             } else {
-                throw fail(open == UInt8(ascii: "{") ? "expected ',' or '}'" : "expected ',' or ']'")
+                throw fail(inObject ? "expected ',' or '}'" : "expected ',' or ']'")
             }
         }
     }
@@ -519,5 +526,40 @@ extension JSONScanner {
             case .error: throw JSONSyntaxError(offset: position, reason: "invalid UTF-8")
             }
         }
+    }
+}
+
+/// The open containers of a value being stepped over, innermost last: whether each is
+/// an object or an array. The first 64 levels are bits of one word, so that a payload
+/// of usual depth is checked without allocating.
+private struct ContainerStack {
+    /// How many containers are open.
+    private(set) var depth = 0
+    /// Bit `level` is set when the container at `level` (below 64) is an object.
+    private var objectBits: UInt64 = 0
+    /// Whether each container from level 64 on is an object.
+    private var deeper: [Bool] = []
+
+    /// Whether the innermost open container is an object; `nil` when none is open.
+    var top: Bool? {
+        guard depth > 0 else { return nil }
+        let level = depth - 1
+        return level < 64 ? objectBits & (1 << UInt64(level)) != 0 : deeper[level - 64]
+    }
+
+    mutating func push(isObject: Bool) {
+        if depth < 64 {
+            let bit: UInt64 = 1 << UInt64(depth)
+            objectBits = isObject ? objectBits | bit : objectBits & ~bit
+        } else {
+            deeper.append(isObject)
+        }
+        depth += 1
+    }
+
+    /// Closes the innermost container; one must be open.
+    mutating func pop() {
+        depth -= 1
+        if depth >= 64 { deeper.removeLast() }
     }
 }

@@ -50,4 +50,37 @@ struct PayloadCheckTests {
             #expect(!isValid(Array(payload(inserting: [], at: 0, length: length).dropLast(2))), "unterminated")
         }
     }
+
+    @Test("objects and arrays nested to the limit pass, each closed by its own bracket, and deeper fails")
+    func nestingIsCheckedAtEveryDepth() {
+        // Containers alternate so that every level's kind matters; the first 64 levels
+        // are kept differently from the rest.
+        func nested(_ depth: Int, closingSwapped level: Int? = nil) -> [UInt8] {
+            var open: [UInt8] = []
+            var close: [UInt8] = []
+            for index in 0..<depth {
+                let isObject = index % 3 != 1
+                open += isObject ? Array(#"{"k":"#.utf8) : [UInt8(ascii: "[")]
+                let closing = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                let swapped = closing == UInt8(ascii: "}") ? UInt8(ascii: "]") : UInt8(ascii: "}")
+                close.insert(index == level ? swapped : closing, at: 0)
+            }
+            return open + Array("1".utf8) + close
+        }
+        for depth in [1, 2, 63, 64, 65, 66, 200, JSONScanner.maximumDepth] {
+            #expect(isValid(nested(depth)), "depth \(depth)")
+            for level in Set([0, depth / 2, 62, 63, 64, 65, depth - 1]) where level < depth {
+                #expect(!isValid(nested(depth, closingSwapped: level)), "depth \(depth), level \(level) closed wrongly")
+            }
+        }
+        #expect(!isValid(nested(JSONScanner.maximumDepth + 1)), "deeper than the limit")
+        // Siblings of both kinds at one level, near the top and past level 64.
+        let siblings = #"[{"k":1},[2],{"k":[3]},[[4]],{"k":{}},[]]"#
+        for outer in [0, 63, 64, 70] {
+            let wrapped = String(repeating: "[", count: outer) + siblings + String(repeating: "]", count: outer)
+            #expect(isValid(Array(wrapped.utf8)), "siblings inside \(outer) arrays")
+            let broken = String(repeating: "[", count: outer) + #"[{"k":1},[2}]"# + String(repeating: "]", count: outer)
+            #expect(!isValid(Array(broken.utf8)), "an array closed by a brace inside \(outer) arrays")
+        }
+    }
 }
