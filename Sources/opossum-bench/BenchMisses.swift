@@ -22,8 +22,9 @@ enum BenchMisses {
           hand-off per append (caller → writer thread → caller, ~9,500 futex calls per 2,000
           appends). Fix: let the writer spin briefly before sleeping, so that a writer's next
           append needs no wake-up.
-        - **16 writers (7.3–9.1× their own 1-writer rate, medians 7.65–8.01×, and 8.3–11.6×
-          SQLite in the runs since the last fixes below, 6.75–7.3× before them; target 8×)**: the writers used to settle into
+        - **16 writers (6.1–9.1× their own 1-writer rate, medians 7.36–8.01×, and 8.3–11.6×
+          SQLite in the runs since the last fixes below, medians 6.75–7.3× before them; target
+          8×)**: the writers used to settle into
           two halves of 8 that took turns, each flush carrying half of them (a run's group sizes:
           3,675 groups of 8, 590 of 16). The writer now waits for every active writer (those the
           last group answered and those that queued meanwhile), and the groups are all 16
@@ -103,8 +104,8 @@ enum BenchMisses {
           generic context, which looked up the runtime metadata of `Dictionary<String, State>`
           again for each event (6% of the CPU); it now folds runs of 256 events per call,
           hashing an existing key once.
-        - **Bundles (met: 11.6–14.4 × 10⁴ events/s in the runs since fix (7), alone
-          or after the big stores; 8.7–10.2 × 10⁴ before it, 5.3 × 10⁴ at first; target
+        - **Bundles (met: 10.0–14.4 × 10⁴ events/s in the runs since fix (7), medians 10.9–12.6
+          × 10⁴, alone or after the big stores; 8.7–10.2 × 10⁴ before it, 5.3 × 10⁴ at first; target
           10⁵)**: fixes, each from a profile of `--only bundle`. (1) The hub decoded every verdict it had ever given a site, with
           `JSONDecoder`, at each import and each pull export (14% of the CPU, and growing
           with the hub's age); the hub and the site now keep their folded sync state and
