@@ -207,15 +207,7 @@ package struct JSONScanner: ~Copyable {
     private func endOfVerifiedString(after quote: Int) -> Int {
         var at = quote + 1
         while true {
-            while at + 8 <= bytes.count {
-                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self))
-                let found = Self.quotesAndBackslashes(in: word)
-                if found != 0 {
-                    at += found.trailingZeroBitCount / 8
-                    break
-                }
-                at += 8
-            }
+            at = plainBytesEnd(from: at, stoppingAtControl: false)
             guard at < bytes.count else { return bytes.count }
             switch bytes[at] {
             case UInt8(ascii: "\""): return at + 1
@@ -318,15 +310,22 @@ package struct JSONScanner: ~Copyable {
     /// fewer than eight bytes are left, within them.
     @inline(__always)
     private mutating func skipPlainBytes() {
-        while index + 8 <= bytes.count {
-            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-            let found = Self.endsAndEscapes(in: word)
-            if found != 0 {
-                index += found.trailingZeroBitCount / 8
-                return
-            }
-            index += 8
+        index = plainBytesEnd(from: index, stoppingAtControl: true)
+    }
+
+    /// Where string content from `start` stops being plain, looked at eight bytes at a
+    /// time: the first quote or backslash (and control character, if asked), or the
+    /// start of the last bytes, fewer than eight, when none comes before them.
+    @inline(__always)
+    private func plainBytesEnd(from start: Int, stoppingAtControl: Bool) -> Int {
+        var at = start
+        while at + 8 <= bytes.count {
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self))
+            let found = stoppingAtControl ? Self.endsAndEscapes(in: word) : Self.quotesAndBackslashes(in: word)
+            if found != 0 { return at + found.trailingZeroBitCount / 8 }
+            at += 8
         }
+        return at
     }
 
     /// A mask whose lowest set bit is the high bit of the first quote, backslash or
