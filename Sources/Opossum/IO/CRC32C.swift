@@ -14,6 +14,14 @@ enum CRC32C {
         return opossum_crc32c(0, base, bytes.count)
     }
 
+    /// The checksum of what `crc` was the checksum of, followed by `bytes`: a long
+    /// input can be checked piece by piece.
+    @inline(__always)
+    static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32) -> UInt32 {
+        guard let base = bytes.baseAddress else { return crc }
+        return opossum_crc32c(crc, base, bytes.count)
+    }
+
     /// The checksum of `bytes`.
     static func checksum(_ bytes: some Collection<UInt8>) -> UInt32 {
         if let result = bytes.withContiguousStorageIfAvailable({ checksum(UnsafeRawBufferPointer($0)) }) {

@@ -19,6 +19,18 @@ final class MappedFile: Sendable {
         SystemCall.unmap(base, length: length)
     }
 
+    /// Drops the whole pages inside `range` from the process's resident set, for a
+    /// reader that will not come back to them: their bytes stay readable (a later
+    /// read maps them in again from the page cache), but a long sequential read no
+    /// longer holds every page it has passed.
+    func release(_ range: Range<Int>) {
+        let page = SystemCall.pageSize
+        let start = (max(range.lowerBound, 0) + page - 1) / page * page
+        let end = min(range.upperBound, length) / page * page
+        guard start < end else { return }
+        SystemCall.releaseMappedPages(base + start, length: end - start)
+    }
+
     /// The bytes of `range`, which must lie below the file's committed end.
     func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer {
         precondition(range.upperBound <= length, "read past the mapping")

@@ -273,6 +273,19 @@ package enum SystemCall {
         #endif
     }
 
+    /// Tells the kernel that this process is done with the mapped pages of `length`
+    /// bytes at `address`, which must start on a page: they leave the resident set now.
+    /// The file's bytes stay in the page cache, and touching the pages again maps
+    /// them back in, so nothing is lost. Only advice; a failure is ignored. The C
+    /// function is `madvise(2)` with `MADV_DONTNEED`.
+    static func releaseMappedPages(_ address: UnsafeRawPointer, length: Int) {
+        _ = madvise(UnsafeMutableRawPointer(mutating: address), length, MADV_DONTNEED)
+    }
+
+    /// The size of a page of memory, in bytes. The C function is `sysconf(3)` with
+    /// `_SC_PAGESIZE`.
+    static let pageSize = max(Int(sysconf(Int32(_SC_PAGESIZE))), 1)
+
     /// Removes a mapping made by ``mapReadOnly(_:length:path:)``. The C function is `munmap(2)`.
     static func unmap(_ address: UnsafeRawPointer, length: Int) {
         _ = munmap(UnsafeMutableRawPointer(mutating: address), length)

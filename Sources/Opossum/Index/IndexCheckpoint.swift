@@ -51,7 +51,10 @@ enum IndexCheckpoint {
             // replaced by a rename, never rewritten in place, so the mapping cannot
             // shrink under the decoder.
             let mapping = try? MappedFile(file, length: Int(size)),
-            let index = decode(mapping.bytes(0..<Int(size)), storeId: storeId),
+            // Pages checked and decoded are let go as the reading passes them: held to
+            // the end, they would sit on top of the index being built, and make the
+            // open the moment a large store needs the most memory.
+            let index = decode(mapping.bytes(0..<Int(size)), storeId: storeId, releasing: mapping.release),
             agreesWithLog(index, files: files)
         else { return nil }
         return index
@@ -99,14 +102,34 @@ enum IndexCheckpoint {
         bytes.withUnsafeBytes { decode($0, storeId: storeId) }
     }
 
+    /// How many bytes the decoder reads before it hands them to its `release`.
+    static let releaseStride = 1 << 20
+
     /// The index a checkpoint's bytes hold, or `nil` if they are not a whole, intact
     /// checkpoint of the store `storeId` in this version.
-    static func decode(_ raw: UnsafeRawBufferPointer, storeId: UUID) -> EventIndex? {
-        guard raw.count >= magic.count + 4 + 16 + 8 + 4,
-            raw.loadUnaligned(fromByteOffset: raw.count - 4, as: UInt32.self).littleEndian
-                == CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[..<(raw.count - 4)]))
-        else { return nil }
-        var input = BinaryReader(bytes: UnsafeRawBufferPointer(rebasing: raw[..<(raw.count - 4)]))
+    ///
+    /// The bytes are read twice, front to back: once for the checksum, once to decode.
+    /// `release` is told of each range of ``releaseStride`` bytes or more that a pass
+    /// is done with (the checksum's pass hands over every byte, the decoding pass
+    /// every byte once more), so that a mapped checkpoint's pages can leave memory as
+    /// the reading passes them.
+    static func decode(
+        _ raw: UnsafeRawBufferPointer,
+        storeId: UUID,
+        releasing release: @escaping (Range<Int>) -> Void = { _ in }
+    ) -> EventIndex? {
+        guard raw.count >= magic.count + 4 + 16 + 8 + 4 else { return nil }
+        let body = UnsafeRawBufferPointer(rebasing: raw[..<(raw.count - 4)])
+        var crc: UInt32 = 0
+        for start in stride(from: 0, to: body.count, by: releaseStride) {
+            let range = start..<min(start + releaseStride, body.count)
+            crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: body[range]), continuing: crc)
+            release(range)
+        }
+        guard raw.loadUnaligned(fromByteOffset: raw.count - 4, as: UInt32.self).littleEndian == crc else {
+            return nil
+        }
+        var input = BinaryReader(bytes: body, release: release)
         guard let header = input.bytes(magic.count), header.elementsEqual(magic),
             input.uint32() == version, let id = input.bytes(16),
             id.elementsEqual(withUnsafeBytes(of: storeId.uuid, Array.init))
@@ -156,6 +179,7 @@ enum IndexCheckpoint {
             index.origins[storeId] = positions
         }
         guard input.isAtEnd, isConsistent(index) else { return nil }
+        input.releaseRead()
         index.hidden = HiddenPositions.derived(types: index.types, tags: index.tags)
         return index
     }
@@ -220,16 +244,36 @@ private struct BinaryWriter {
 }
 
 /// Reads little-endian integers from bytes, returning `nil` past the end.
+///
+/// Every ``IndexCheckpoint/releaseStride`` bytes or so it hands what lies behind the
+/// bytes it last returned to `release`: the caller is done with those, having
+/// decoded them.
 private struct BinaryReader {
     let bytes: UnsafeRawBufferPointer
+    let release: (Range<Int>) -> Void
     var offset = 0
+    /// Where the next range handed to `release` starts.
+    private var releasedEnd = 0
+
+    init(bytes: UnsafeRawBufferPointer, release: @escaping (Range<Int>) -> Void) {
+        self.bytes = bytes
+        self.release = release
+    }
 
     var isAtEnd: Bool { offset == bytes.count }
 
     mutating func bytes(_ count: Int) -> UnsafeRawBufferPointer? {
         guard count >= 0, bytes.count - offset >= count else { return nil }
+        if offset - releasedEnd >= IndexCheckpoint.releaseStride { releaseRead() }
         defer { offset += count }
         return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)])
+    }
+
+    /// Hands every byte returned so far, and not yet handed over, to `release`.
+    mutating func releaseRead() {
+        guard offset > releasedEnd else { return }
+        release(releasedEnd..<offset)
+        releasedEnd = offset
     }
 
     mutating func uint32() -> UInt32? {

@@ -37,4 +37,25 @@ struct CRC32CTests {
             }
         }
     }
+
+    @Test("a checksum continued piece by piece equals the checksum of the whole")
+    func continuedChecksumMatchesWhole() {
+        var random = SystemRandomNumberGenerator()
+        let bytes = (0..<20_000).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let whole = bytes.withUnsafeBytes { CRC32C.checksum($0) }
+        for _ in 0..<50 {
+            let cuts =
+                ([0, bytes.count]
+                + (0..<Int.random(in: 0...6, using: &random)).map { _ in
+                    Int.random(in: 0...bytes.count, using: &random)
+                }).sorted()
+            var crc: UInt32 = 0
+            for (start, end) in zip(cuts, cuts.dropFirst()) {
+                crc = bytes.withUnsafeBytes {
+                    CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start..<end]), continuing: crc)
+                }
+            }
+            #expect(crc == whole, "cut at \(cuts)")
+        }
+    }
 }
