@@ -3,11 +3,18 @@
 /// Readers take copies of index lists as snapshots. With a plain `Array`, the next
 /// append would copy the whole list; here it copies at most one chunk and the
 /// table of chunk references, so snapshots stay cheap however long a list grows.
+///
+/// The first chunk is held directly, not through the table: most lists (a tag's)
+/// never outgrow it, and an append or a lookup in a large index then follows one
+/// reference fewer, each a likely cache miss, and a list costs one allocation.
 struct ChunkedArray<Element: Sendable>: Sendable {
     static var chunkShift: Int { 12 }
     static var chunkSize: Int { 1 << chunkShift }
 
-    private(set) var chunks: [[Element]] = []
+    /// Elements `0..<chunkSize`.
+    private var first: [Element] = []
+    /// The chunks after the first, each `chunkSize` elements but the last.
+    private var later: [[Element]] = []
     private(set) var count: Int = 0
 
     init() {}
@@ -19,29 +26,36 @@ struct ChunkedArray<Element: Sendable>: Sendable {
         while start < count {
             let end = Swift.min(start + Self.chunkSize, count)
             let size = MemoryLayout<Element>.stride
-            chunks.append(
-                Array(unsafeUninitializedCapacity: end - start) { buffer, initialized in
-                    UnsafeMutableRawBufferPointer(buffer).copyMemory(
-                        from: UnsafeRawBufferPointer(rebasing: raw[(start * size)..<(end * size)])
-                    )
-                    initialized = end - start
-                }
-            )
+            let chunk = [Element](unsafeUninitializedCapacity: end - start) { buffer, initialized in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: raw[(start * size)..<(end * size)])
+                )
+                initialized = end - start
+            }
+            if start == 0 { first = chunk } else { later.append(chunk) }
             start = end
         }
         self.count = count
     }
 
+    /// The chunks in order, each `chunkSize` elements but the last; a new array
+    /// of references, for walks over a whole list (writing a checkpoint).
+    var chunks: [[Element]] { count == 0 ? [] : [first] + later }
+
     mutating func append(_ element: Element) {
-        if count & (Self.chunkSize - 1) == 0 {
-            chunks.append([])
+        if count < Self.chunkSize {
+            first.append(element)
+        } else {
+            if count & (Self.chunkSize - 1) == 0 {
+                later.append([])
+            }
+            later[later.count - 1].append(element)
         }
-        chunks[chunks.count - 1].append(element)
         count += 1
     }
 
     subscript(index: Int) -> Element {
-        chunks[index >> Self.chunkShift][index & (Self.chunkSize - 1)]
+        index < Self.chunkSize ? first[index] : later[(index >> Self.chunkShift) - 1][index & (Self.chunkSize - 1)]
     }
 
     var last: Element? { count == 0 ? nil : self[count - 1] }
