@@ -10,6 +10,22 @@ struct WriteBatch {
     let condition: AppendCondition?
 }
 
+/// What a commit needs to know of the log's last segment.
+///
+/// Only these two numbers, not the segment's ``SegmentEntry``: a copy of its offsets
+/// held through the commit would make the index's update copy the offsets' last chunk
+/// (and their table of chunks) at every commit.
+private struct LastSegment {
+    let firstPosition: UInt64
+    let end: UInt64
+
+    init?(_ entry: SegmentEntry?) {
+        guard let entry else { return nil }
+        firstPosition = entry.firstPosition
+        end = entry.end
+    }
+}
+
 extension StoreEngine {
     /// An append the writer accepted into the current group.
     private struct Accepted {
@@ -88,8 +104,8 @@ extension StoreEngine {
     private func evaluate(
         _ group: [PendingAppend],
         into results: inout [Result<Position, any Error>?]
-    ) throws(EventStoreError) -> ([Accepted], SegmentEntry?) {
-        try state.withLock { (state) throws(EventStoreError) -> ([Accepted], SegmentEntry?) in
+    ) throws(EventStoreError) -> ([Accepted], LastSegment?) {
+        try state.withLock { (state) throws(EventStoreError) -> ([Accepted], LastSegment?) in
             if state.isClosed { throw EventStoreError(.closed, "the store is closed", path: layout.root) }
             if let failure = state.failure { throw failure }
             state.eventsSinceCheckpoint += try follower.follow(&state.index, policy: repairPolicy)
@@ -113,20 +129,38 @@ extension StoreEngine {
                 next += UInt64(append.events.count)
             }
             if !accepted.isEmpty { state.isWriting = true }
-            return (accepted, state.index.segments.last)
+            return (accepted, LastSegment(state.index.segments.last))
         }
     }
 
     /// Commits the batches a decided request chooses, alone in its commit group: the
     /// index it decides on is current and nobody else writes until it is committed.
     private func commitDecided(_ decide: StoreView.Decide) throws -> Position {
-        let (index, segment) = try state.withLock { (state) throws(EventStoreError) -> (EventIndex, SegmentEntry?) in
+        let (head, segment, batches) = try decidedBatches(decide)
+        guard let last = batches.last else {
+            state.withLock { $0.isWriting = false }
+            return Position(head)
+        }
+        try write(batches, segment: segment)
+        return Position(last.first + UInt64(last.events.count) - 1)
+    }
+
+    /// Runs `decide` on the current index and returns the batches it chooses, with the
+    /// head and the last segment they follow.
+    ///
+    /// The index `decide` sees is a copy, and it is gone once this returns: held
+    /// through the commit, it would make the index's update copy every dictionary and
+    /// list it touches, the whole table of tags of a large store among them.
+    private func decidedBatches(
+        _ decide: StoreView.Decide
+    ) throws -> (head: UInt64, segment: LastSegment?, batches: [WriteBatch]) {
+        let (index, segment) = try state.withLock { (state) throws(EventStoreError) -> (EventIndex, LastSegment?) in
             if state.isClosed { throw EventStoreError(.closed, "the store is closed", path: layout.root) }
             if let failure = state.failure { throw failure }
             state.eventsSinceCheckpoint += try follower.follow(&state.index, policy: repairPolicy)
             // Readers stop following the file until the group is published.
             state.isWriting = true
-            return (state.index, state.index.segments.last)
+            return (state.index, LastSegment(state.index.segments.last))
         }
         var batches: [WriteBatch] = []
         var next = index.head + 1
@@ -139,12 +173,7 @@ extension StoreEngine {
             batches.append(WriteBatch(first: next, events: events, origins: batch.origins, condition: batch.condition))
             next += UInt64(events.count)
         }
-        guard !batches.isEmpty else {
-            state.withLock { $0.isWriting = false }
-            return Position(index.head)
-        }
-        try write(batches, segment: segment)
-        return Position(next - 1)
+        return (index.head, segment, batches)
     }
 
     /// The lowest position after the condition's `after` that matches its query,
@@ -161,7 +190,7 @@ extension StoreEngine {
     }
 
     /// Encodes, writes and flushes the batches as one commit group, then publishes them.
-    private func write(_ batches: [WriteBatch], segment current: SegmentEntry?) throws(EventStoreError) {
+    private func write(_ batches: [WriteBatch], segment current: LastSegment?) throws(EventStoreError) {
         let commitFirst = batches[0].first
         let commitCount = batches.reduce(0) { $0 + UInt64($1.events.count) }
         var writer = JSONWriter(capacity: 512 * Int(commitCount))
