@@ -99,10 +99,14 @@ struct BenchReport: Sendable {
               per run without flushes (Opossum `.none`, SQLite `synchronous=OFF`), so the time is
               the condition and the write, not the disk. A conditional append asks that its
               course tag have no event after the position the previous append returned.
-              Opossum's run takes turns in blocks of 100 appends, conditional then
+              Opossum's appending task runs on the store's writer executor
+              (`withTaskExecutorPreference(store.writerExecutor)`), as a program appending
+              one decision after another would, and SQLite's on a thread of its own: neither
+              hands an append to another thread. The same appends awaited from the cooperative
+              pool, each handed to the writer's thread and back, are the reference row below
+              it. Opossum's run takes turns in blocks of 100 appends, conditional then
               unconditional, and reports each kind's rate: both share the same seconds of
-              the machine, whose hand-off latency drifts more between two runs than the
-              condition costs.
+              the machine, which drift more between two runs than the condition costs.
             - **Projection rebuild**: a new `ProjectionRunner` registers a projection counting
               the events of each course tag, on the big store opened durable; the time runs
               from `register` until its checkpoint reaches the head (it rebuilds in memory and

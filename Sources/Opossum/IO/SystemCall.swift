@@ -286,6 +286,19 @@ package enum SystemCall {
     /// `_SC_PAGESIZE`.
     static let pageSize = max(Int(sysconf(Int32(_SC_PAGESIZE))), 1)
 
+    /// Names the calling thread for `top -H`, `perf` and debuggers (Linux keeps the
+    /// first 15 bytes). Only a label: a failure is ignored. Written to
+    /// `/proc/thread-self/comm`, which is what `pthread_setname_np(3)` does.
+    static func nameCurrentThread(_ name: String) {
+        #if os(Linux)
+        let fd = Glibc.open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        defer { _ = Glibc.close(fd) }
+        let bytes = Array(name.utf8.prefix(15))
+        _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        #endif
+    }
+
     /// Removes a mapping made by ``mapReadOnly(_:length:path:)``. The C function is `munmap(2)`.
     static func unmap(_ address: UnsafeRawPointer, length: Int) {
         _ = munmap(UnsafeMutableRawPointer(mutating: address), length)

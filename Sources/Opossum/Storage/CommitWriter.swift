@@ -18,7 +18,11 @@ struct PendingAppend: Sendable {
 /// group, so one `fdatasync` serves many decisions: the more concurrent writers, the
 /// more appends per flush. The thread is the store's own, never one of the
 /// cooperative pool's.
-final class CommitWriter: @unchecked Sendable {
+///
+/// The thread is also a task executor (``FileEventStore/writerExecutor``): between
+/// groups it runs the jobs of tasks that prefer it, so that such a task's append is
+/// queued, committed and answered on one thread, with no thread to wake.
+final class CommitWriter: TaskExecutor, @unchecked Sendable {
     /// The most appends one group takes, so a burst still gets answers steadily.
     static let maximumGroupSize = 4096
 
@@ -38,12 +42,19 @@ final class CommitWriter: @unchecked Sendable {
     private var awaitedCount = 0
     /// `queue.count`, readable without the lock by a writer watching for its group.
     private let queuedCount = Atomic<Int>(0)
+    /// The jobs of tasks that prefer this thread, waiting to run.
+    private var jobs: [UnownedJob] = []
+    /// `jobs.count`, readable without the lock by a writer watching for its group.
+    private let jobCount = Atomic<Int>(0)
 
     /// Starts the writer thread; `commit` runs on it for each group, in order, and
     /// returns the answer to each append, which the writer then gives.
     init(name: String, commit: @escaping ([PendingAppend]) -> [Result<Position, any Error>]) {
         self.commit = commit
-        let thread = Thread { [self] in self.run() }
+        let thread = Thread { [self] in
+            SystemCall.nameCurrentThread(name)
+            self.run()
+        }
         thread.name = name
         thread.stackSize = 1 << 20
         thread.start()
@@ -62,6 +73,33 @@ final class CommitWriter: @unchecked Sendable {
         return true
     }
 
+    /// Queues a job of a task that prefers this thread, to run before the next group.
+    ///
+    /// Once the writer has stopped, the job goes to the global concurrent executor:
+    /// a task may outlive the store it ran on.
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        condition.lock()
+        guard !isStopped else {
+            condition.unlock()
+            globalConcurrentExecutor.enqueue(ExecutorJob(job))
+            return
+        }
+        jobs.append(job)
+        jobCount.store(jobs.count, ordering: .releasing)
+        if awaitedCount > 0 { condition.signal() }
+        condition.unlock()
+    }
+
+    /// Takes the waiting jobs, holding the lock.
+    private func takeJobs() -> [UnownedJob] {
+        defer {
+            jobs = []
+            jobCount.store(0, ordering: .releasing)
+        }
+        return jobs
+    }
+
     /// Commits what is queued, then stops the thread; returns once it has stopped.
     func stop() {
         condition.lock()
@@ -76,11 +114,26 @@ final class CommitWriter: @unchecked Sendable {
         while true {
             condition.lock()
             awaitGroup()
-            if queue.isEmpty {
+            if queue.isEmpty && isStopping {
                 isStopped = true
+                let orphans = takeJobs()
                 condition.broadcast()
                 condition.unlock()
+                for job in orphans { globalConcurrentExecutor.enqueue(ExecutorJob(job)) }
                 return
+            }
+            // Jobs first: they are tasks on their way to an append, which joins the group.
+            // Then the group goes, if there is one, whatever came meanwhile: a steady
+            // stream of jobs must not hold back the appends of other tasks.
+            if !jobs.isEmpty {
+                let ready = takeJobs()
+                condition.unlock()
+                for job in ready { job.runSynchronously(on: asUnownedTaskExecutor()) }
+                condition.lock()
+                if queue.isEmpty {
+                    condition.unlock()
+                    continue
+                }
             }
             var count = min(queue.count, Self.maximumGroupSize)
             // A decided request commits alone; plain appends before it go first.
@@ -106,7 +159,7 @@ final class CommitWriter: @unchecked Sendable {
     }
 
     /// Waits, holding the lock, until the next group is queued: returns with appends
-    /// in the queue, or with none once the writer is stopping.
+    /// in the queue, with jobs to run, or with neither once the writer is stopping.
     ///
     /// The writers answered by the last group and those that queued while it was
     /// being committed are all active, so the wait is for that many appends: without
@@ -121,12 +174,12 @@ final class CommitWriter: @unchecked Sendable {
     private func awaitGroup() {
         let expected = min(lastGroupSize + queuedMeanwhile, Self.maximumGroupSize)
         if expected > 1, waitForAppends(expected, windows: 2) || !queue.isEmpty { return }
-        while queue.isEmpty && !isStopping {
+        while queue.isEmpty && jobs.isEmpty && !isStopping {
             awaitedCount = 1
             condition.wait()
         }
         awaitedCount = 0
-        if expected > 1 { _ = waitForAppends(expected, windows: 1) }
+        if expected > 1 && jobs.isEmpty { _ = waitForAppends(expected, windows: 1) }
     }
 
     /// The longest a writer waiting for a group of several appends watches the queue
@@ -135,7 +188,7 @@ final class CommitWriter: @unchecked Sendable {
 
     /// Waits, holding the lock, until `count` appends are queued, for at most
     /// `windows` times what the last commit took (each at most a millisecond).
-    /// Returns whether they are (or the writer is stopping).
+    /// Returns whether they are (or the writer is stopping, or has jobs to run).
     ///
     /// For the first part of the wait (at most ``watchLimit``) the writer watches the
     /// queue's count instead of sleeping: the appends that complete a group usually
@@ -145,18 +198,20 @@ final class CommitWriter: @unchecked Sendable {
     /// round trip costs no extra CPU time.
     private func waitForAppends(_ count: Int, windows: Int) -> Bool {
         let window = min(lastCommitDuration, .milliseconds(1)) * windows
-        if queue.count < count && !isStopping {
+        if queue.count < count && jobs.isEmpty && !isStopping {
             condition.unlock()
             let clock = ContinuousClock()
             let watchEnd = clock.now + min(window, Self.watchLimit)
-            while queuedCount.load(ordering: .acquiring) < count && clock.now < watchEnd {}
+            while queuedCount.load(ordering: .acquiring) < count && jobCount.load(ordering: .acquiring) == 0
+                && clock.now < watchEnd
+            {}
             condition.lock()
         }
         let (seconds, attoseconds) = window.components
         let deadline = Date(timeIntervalSinceNow: Double(seconds) + Double(attoseconds) / 1e18)
         awaitedCount = count
         defer { awaitedCount = 0 }
-        while queue.count < count && !isStopping {
+        while queue.count < count && jobs.isEmpty && !isStopping {
             if !condition.wait(until: deadline) { return false }
         }
         return true

@@ -82,6 +82,11 @@ final class StoreEngine: Sendable {
         writerBox.withLock { $0 = writer }
     }
 
+    /// The writer thread as a task executor; once the store is closed, the global one.
+    var writerExecutor: any TaskExecutor {
+        writerBox.withLock { $0 } ?? globalConcurrentExecutor
+    }
+
     /// Queues an append for the writer.
     func submit(_ append: PendingAppend) -> Bool {
         guard let writer = writerBox.withLock({ $0 }) else { return false }
