@@ -17,7 +17,7 @@ public struct Query: Hashable, Sendable {
 
     /// A query matching events that match any of the given items.
     public init(_ first: QueryItem, _ more: QueryItem...) {
-        self.selection = .items([first] + more)
+        self.selection = .items(more.isEmpty ? [first] : [first] + more)
     }
 
     /// A query matching events that match any of the given items.
@@ -33,12 +33,12 @@ public struct Query: Hashable, Sendable {
 
     /// A query for events of any of the given types.
     public static func types(_ first: String, _ more: String...) throws(EventStoreError) -> Query {
-        Query(try QueryItem(types: [first] + more))
+        Query(try QueryItem(types: more.isEmpty ? [first] : [first] + more))
     }
 
     /// A query for events carrying all of the given tags.
     public static func tags(_ first: Tag, _ more: Tag...) throws(EventStoreError) -> Query {
-        Query(try QueryItem(tags: [first] + more))
+        Query(try QueryItem(tags: more.isEmpty ? [first] : [first] + more))
     }
 
     /// Whether this is ``all``.

@@ -37,12 +37,12 @@ public struct QueryItem: Hashable, Sendable {
 
     /// An item matching events of any of the given types.
     public static func types(_ first: String, _ more: String...) throws(EventStoreError) -> QueryItem {
-        try QueryItem(types: [first] + more)
+        try QueryItem(types: more.isEmpty ? [first] : [first] + more)
     }
 
     /// An item matching events that carry all of the given tags.
     public static func tags(_ first: Tag, _ more: Tag...) throws(EventStoreError) -> QueryItem {
-        try QueryItem(tags: [first] + more)
+        try QueryItem(tags: more.isEmpty ? [first] : [first] + more)
     }
 
     /// Whether an event matches this item.

@@ -8,6 +8,29 @@ struct WriteBatch {
     let origins: [EventOrigin?]?
     /// The condition the batch was appended under, kept on its first line.
     let condition: AppendCondition?
+
+    /// About how many bytes the batch's lines take (a little more, as a rule), so that
+    /// a commit's buffer is allocated once: growing it copies everything written so far.
+    var estimatedBytes: Int {
+        // A line's own fields (position, framing, id, timestamp, checksum), its keys and
+        // quotes take under 240 bytes; an origin under 100 more.
+        var total = 0
+        for event in events {
+            total += 240 + event.type.utf8.count + event.data.count
+            for tag in event.tags { total += tag.key.utf8.count + tag.value.utf8.count + 4 }
+            total += (event.metadata.correlationId?.utf8.count ?? 0) + (event.metadata.causationId?.utf8.count ?? 0)
+        }
+        if origins != nil { total += 100 * events.count }
+        if let condition {
+            total += 96
+            for item in condition.failIfEventsMatch.items {
+                total += 32
+                for type in item.types { total += type.utf8.count + 4 }
+                for tag in item.tags { total += tag.key.utf8.count + tag.value.utf8.count + 4 }
+            }
+        }
+        return total
+    }
 }
 
 /// What a commit needs to know of the log's last segment.
@@ -193,7 +216,7 @@ extension StoreEngine {
     private func write(_ batches: [WriteBatch], segment current: LastSegment?) throws(EventStoreError) {
         let commitFirst = batches[0].first
         let commitCount = batches.reduce(0) { $0 + UInt64($1.events.count) }
-        var writer = JSONWriter(capacity: 512 * Int(commitCount))
+        var writer = JSONWriter(capacity: batches.reduce(0) { $0 + $1.estimatedBytes })
         var lineOffsets: [Int] = []
         lineOffsets.reserveCapacity(Int(commitCount))
         for batch in batches {
