@@ -20,11 +20,12 @@ enum BenchMisses {
           `pread`, `access` for the next segment, `pwrite`, `fdatasync`, `flock`. Single appends
           went from 0.75–0.9× to 1.06–1.12× the append limit. What is left against SQLite is the
           hand-off per append (caller → writer thread → caller, ~9,500 futex calls per 2,000
-          appends). Fix: let the writer spin briefly before sleeping, so that a writer's next
-          append needs no wake-up.
-        - **16 writers (6.1–9.1× their own 1-writer rate, medians 7.36–8.01×, and 8.3–11.6×
-          SQLite in the runs since the last fixes below, medians 6.75–7.3× before them; target
-          8×)**: the writers used to settle into
+          appends). Letting a lone writer watch its queue before sleeping, so that the next
+          append needs no wake-up, is no fix: tried, it lowered durable single appends (see the
+          big store's conditional append below).
+        - **16 writers (met: 8.9–9.8× their own 1-writer rate in the full run below, 8.2–8.8× in
+          alternating runs of `--only concurrent --runs 5`; 6.1–9.1× before the last fix, medians
+          7.36–8.01×; target 8×)**: the writers used to settle into
           two halves of 8 that took turns, each flush carrying half of them (a run's group sizes:
           3,675 groups of 8, 590 of 16). The writer now waits for every active writer (those the
           last group answered and those that queued meanwhile), and the groups are all 16
@@ -41,8 +42,11 @@ enum BenchMisses {
           stopped building a query plan for one tag (a binary search of its positions now) and
           stopped looking at accepted batches that cannot hold its tag (a 64-bit summary per
           batch). The rest of the cycle is wake-up latency more than work: `perf` samples the
-          two cores mostly idle. Fix for the rest: less work per append on the caller's side
-          (the payload's validation is the largest), or a faster flush of two pages than of one.
+          two cores mostly idle. So the last fix takes out a wake-up: waiting for a group of
+          several, the writer now watches the queue's count for up to 200 µs before it sleeps
+          (a lone writer still sleeps at once, so a single append costs no extra CPU). In four
+          pairs of `--only concurrent --runs 5`, one after the other: 8.16–8.80× against
+          7.76–8.50× without it, each pair higher.
         - **Read of one tag (0.45–0.57× SQLite at first, 0.43–0.45× after the first decoding
           fixes, 0.35–0.40× after the later ones; target ≤ 0.5×)**: met now; it sat at
           its target, and the hour moved it. In a `perf record -g` of `--only tag-read`, the I/O thread's time for a read
@@ -53,28 +57,61 @@ enum BenchMisses {
           parse per append, no copies of a decoded line) apply here too, and so do the
           later ones: the checksum's eight hex digits are read at once and its CRC runs in three
           interleaved streams, and a line is read in the order it was written.
-        - **Durable batches of 100 (1.1–1.55× SQLite, target 4×)**: both are near the disk's flush
-          limit; the zeros written ahead moved Opossum from about 1.1× to 1.15–1.3×. 4× looks out
-          of reach on this disk: the overwrite limit row for 100 records per flush is itself only
-          ~5× SQLite's batch rate. An `strace -T` of the writer: a commit of 100 events is one
-          44 KB `pwrite`, a 1 MB `pwrite` of zeros every ~24 commits, and an `fdatasync` of
-          ~284 µs (median); the caller's validation of 100 payloads and the writer's encoding of
-          them are in series with it, since one writer waits for each batch.
-        - **Conditional append on the big store, no flush (0.41–0.53× SQLite, target 2×; 0.92–0.97×
-          the unconditional rate, target 0.9×, met)**: in a `perf record` attached to the timed
-          phase, 45% of the CPU is the kernel switching threads (`finish_task_switch`,
+        - **Durable batches of 100 (1.1–1.69× SQLite, target 4×)**: out of reach on this disk.
+          4× SQLite is ~600k events/s here, 168 µs a batch, while the overwrite limit row (100
+          records of 200 bytes per flush, no other work at all) is ~620k. An `strace -T` of the
+          writer: a commit of 100 events is one 44 KB `pwrite`, a 1 MB `pwrite` of zeros every
+          ~24 commits, and an `fdatasync`. A Python loop of just that takes 227–247 µs a commit,
+          and 158–191 µs over zeros written and flushed beforehand: the disk alone caps the row
+          at ~430k events/s, ~2.9× SQLite. The zeros written ahead moved Opossum from about
+          1.1× to 1.15–1.3×, the later fixes to the commit path to 1.5–1.7×. In a `perf record`
+          of `--only batch`, of a ~430 µs batch cycle the writer's CPU is ~200 µs (the flush's
+          own submission to the virtual disk ~74, encoding ~60, the `pwrite` ~26, indexing
+          ~22, the condition and the catch-up with other processes ~12) and the caller's ~90 µs
+          (validating 100 payloads ~40); all of it is in series with the flush, since one
+          writer waits for each batch. Fix, for ~2× at best: write the zeros ahead off the
+          commit path (an I/O thread writing and flushing the next MB before the writer reaches
+          it) and encode the lines in the caller's task.
+        - **Conditional append on the big store, no flush (met since the writer executor:
+          2.6–2.8× SQLite and 0.90–0.92× the unconditional rate in `--only big-append --runs 5`;
+          awaited from the cooperative pool, 0.41–0.68× SQLite and 0.92–0.98×; targets 2× and
+          0.9×)**: in a `perf record` attached to the timed phase of the pool's appends, 45% of
+          the CPU is the kernel switching threads (`finish_task_switch`,
           `_raw_spin_unlock_irqrestore`): each append hands the event to the writer thread and
           the answer back, two wake-ups where SQLite runs the transaction on the caller's
-          thread. The condition itself is cheap: one index lookup. Its ratio to the
+          thread. The condition itself is cheap: one index lookup. The design rules out
+          committing on the caller's thread, which would put blocking I/O on the cooperative
+          pool (`DESIGN.md` §5). The fix that fits it: the writer's thread is now also a task
+          executor (`FileEventStore.writerExecutor`), and a task that prefers it
+          (`withTaskExecutorPreference`) runs there, so its append is queued, committed and
+          answered on one thread, with nobody to wake; the benchmark's Opossum loop runs so,
+          as an importing program would, and the pool's rate stays in the table as a
+          reference. 10⁴ appends: 63–106 × 10³ events/s against 12–20 × 10³ from the pool
+          (runs minutes apart; the machine moves both). With the hand-off gone, what the
+          condition costs shows: ~1 µs of ~10 µs (the query built by the caller, the index
+          lookup, the condition kept on the line), against 0.9× at the line; run against
+          itself, unconditional against unconditional, the interleaved measure gives 1.00×.
+          Two fixes took it from 0.90–0.91× to 0.92×: a commit's buffer is sized from its
+          events (a line with a condition outgrew the 512 bytes an event used to get, and was
+          copied once), and a one-tag query is built without concatenating arrays. Keeping
+          the condition off the line (an experiment only: sync needs it) gives 0.95–0.96×.
+          Of the writer's time per append, asking the file system whether another process
+          started a new segment (an `access` of a name never looked up before, so a miss in
+          the directory cache each time) is ~14%, and following the log's tail ~7%; cutting
+          them would speed both kinds and lower this ratio further. Its ratio to the
           unconditional rate used to swing from 0.68× to 1.33× between runs, because the two
-          ran a second apart and the hand-off's latency drifts more than that; they now take
-          turns in blocks of 100 appends within one run, and the ratio holds at 0.92–0.97×.
-          Tried and not kept: letting the writer watch its queue for 50 µs before sleeping.
-          No-flush appends gained 10% (conditional) and 40% (unconditional), but durable single
-          appends fell from 1.10–1.21× to 1.01× the disk's limit in alternating runs, and below
-          SQLite. Fix: none within the design, whose writer owns a thread that callers await
-          (`DESIGN.md` §5); committing a no-flush append on the caller's thread would put
-          blocking I/O on the cooperative pool.
+          ran a second apart; they take turns in blocks of 100 appends within one run. Tried
+          and not kept: letting the writer watch its queue for 50 µs before sleeping after
+          every commit. No-flush appends from the pool gained 10% (conditional) and 40%
+          (unconditional), but durable single appends fell from 1.10–1.21× to 1.01× the
+          disk's limit in alternating runs, and below SQLite.
+        - **Peak memory (met: 76–78 MB, 94–96 MB before the fix below; target 100 MB)**:
+          `/proc/PID/status` sampled every 30 ms showed the peak at the end of the open: the
+          index checkpoint's 25 MB of mapped pages (`RssFile` 47 MB with the program's
+          libraries) on top of the index being decoded from them (`RssAnon` 46 MB). The open
+          now lets the checkpoint's pages go (`madvise`, `MADV_DONTNEED`) every MB as the
+          checksum and then the decoder pass them, and the peak is the reading's: the index and
+          buffers ~51 MB, the libraries ~22 MB. The open's time did not move (58–70 ms).
         - **Forward read (met: 0.94–1.52 × 10⁶ events/s and 1.19–1.42× SQLite in the full runs
           since the fixes below; 0.66–0.8 × 10⁶ and 0.73–1.06× before; target 10⁶ and 1.0×)**: a
           first round of fixes made each event one allocation fewer and stopped copying decoded events;
