@@ -23,8 +23,8 @@ enum BenchMisses {
           appends). Letting a lone writer watch its queue before sleeping, so that the next
           append needs no wake-up, is no fix: tried, it lowered durable single appends (see the
           big store's conditional append below).
-        - **16 writers (met: 8.9–9.8× their own 1-writer rate in the full run below, 8.2–8.8× in
-          alternating runs of `--only concurrent --runs 5`; 6.1–9.1× before the last fix, medians
+        - **16 writers (met: 8.7–9.8× their own 1-writer rate run by run in the last two full
+          runs, 8.2–8.8× in alternating runs of `--only concurrent --runs 5`; 6.1–9.1× before the last fix, medians
           7.36–8.01×; target 8×)**: the writers used to settle into
           two halves of 8 that took turns, each flush carrying half of them (a run's group sizes:
           3,675 groups of 8, 590 of 16). The writer now waits for every active writer (those the
@@ -73,9 +73,9 @@ enum BenchMisses {
           commit path (an I/O thread writing and flushing the next MB before the writer reaches
           it) and encode the lines in the caller's task.
         - **Conditional append on the big store, no flush (met since the writer executor:
-          2.6–2.8× SQLite and 0.90–0.92× the unconditional rate in `--only big-append --runs 5`;
-          awaited from the cooperative pool, 0.41–0.68× SQLite and 0.92–0.98×; targets 2× and
-          0.9×)**: in a `perf record` attached to the timed phase of the pool's appends, 45% of
+          2.1–3.0× SQLite and 0.88–0.93× the unconditional rate run by run in the run below,
+          medians 2.69× and 0.92×; awaited from the cooperative pool, 0.41–0.75× SQLite and
+          0.92–0.98×; targets 2× and 0.9×)**: in a `perf record` attached to the timed phase of the pool's appends, 45% of
           the CPU is the kernel switching threads (`finish_task_switch`,
           `_raw_spin_unlock_irqrestore`): each append hands the event to the writer thread and
           the answer back, two wake-ups where SQLite runs the transaction on the caller's
@@ -105,7 +105,7 @@ enum BenchMisses {
           every commit. No-flush appends from the pool gained 10% (conditional) and 40%
           (unconditional), but durable single appends fell from 1.10–1.21× to 1.01× the
           disk's limit in alternating runs, and below SQLite.
-        - **Peak memory (met: 76–78 MB, 94–96 MB before the fix below; target 100 MB)**:
+        - **Peak memory (met: 74–78 MB, 94–96 MB before the fix below; target 100 MB)**:
           `/proc/PID/status` sampled every 30 ms showed the peak at the end of the open: the
           index checkpoint's 25 MB of mapped pages (`RssFile` 47 MB with the program's
           libraries) on top of the index being decoded from them (`RssAnon` 46 MB). The open

@@ -80,6 +80,10 @@ struct WriterExecutorTests {
         }
     }
 
+    /// The reader's jobs come back one at a time here, so this shows appends going on
+    /// beside a busy task; jobs arriving faster than the writer runs them, which the
+    /// writer also keeps from holding back a group, are not something a test can make
+    /// happen on demand.
     @Test("a task on the writer executor that keeps awaiting reads does not hold back other tasks' appends")
     func busyTaskDoesNotStarveAppends() async throws {
         try await withStore(options: FileEventStore.Options(durability: .flush)) { store in
